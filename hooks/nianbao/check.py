@@ -1,0 +1,98 @@
+"""Load -> check -> result -> report, for the CLI and the site build alike."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .load import Corpus, load_corpus
+from .model import Cell, Problem, Report
+from .rules import RULES, Finding
+
+
+@dataclass
+class Result:
+    corpus: Corpus
+    problems: list[Problem] = field(default_factory=list)
+    by_report: dict[tuple[str, int], list[Problem]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return any(p.level == "error" and p.acknowledged is None for p in self.problems)
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error" and p.acknowledged is None]
+
+    def counts(self) -> Counter:
+        counts = Counter(p.level for p in self.problems if p.acknowledged is None)
+        counts["acknowledged"] = sum(1 for p in self.problems if p.acknowledged is not None)
+        return counts
+
+    def summary(self) -> str:
+        c = self.counts()
+        reports = len(self.corpus.reports)
+        text = (f"检查了 {len(self.corpus.agencies)} 个机构的 {reports} 份报告：{c['error']} 个错误，"
+                f"{c['warning']} 个警告，{c['info']} 个提示")
+        if c["acknowledged"]:
+            text += f"，另有 {c['acknowledged']} 个已确认的问题"
+        return text
+
+
+def check_path(root: str | os.PathLike, only: set[str] | None = None) -> Result:
+    return check_corpus(load_corpus(root, only))
+
+
+def check_corpus(corpus: Corpus) -> Result:
+    result = Result(corpus, problems=list(corpus.problems))
+    by_agency: dict[str, list[Report]] = defaultdict(list)
+    for report in corpus.reports:
+        by_agency[report.agency].append(report)
+    for reports in by_agency.values():
+        reports.sort(key=lambda r: r.year)
+        previous = {r.year: r for r in reports}
+        for report in reports:
+            found = run_rules(report, previous.get(report.year - 1))
+            acknowledge(report, found)
+            result.by_report[report.key] = sorted(found, key=lambda p: p.sort_key)
+            result.problems.extend(found)
+    result.problems.sort(key=lambda p: p.sort_key)
+    return result
+
+
+def run_rules(report: Report, previous: Report | None) -> list[Problem]:
+    found = []
+    for rule in RULES.values():
+        if rule.pair:
+            if previous is None:
+                continue
+            findings = rule.func(previous, report)
+        else:
+            findings = rule.func(report)
+        found.extend(locate(report, rule.id, rule.level, f) for f in findings)
+    return found
+
+
+def locate(report: Report, rule_id: str, level: str, finding: Finding) -> Problem:
+    if isinstance(finding.where, Cell):
+        line, col = finding.where.line, finding.where.col
+    else:
+        line, col = report.mark(*finding.where)
+    return Problem(report.path, line, col, level, rule_id, finding.message)
+
+
+def acknowledge(report: Report, problems: list[Problem]) -> None:
+    """Mark problems the editor acknowledged as published; flag acknowledgements that match nothing."""
+    used = set()
+    for problem in problems:
+        reason = report.acknowledged.get(problem.rule)
+        if reason is not None:
+            problem.acknowledged = reason
+            used.add(problem.rule)
+    for i, rule_id in enumerate(report.acknowledged):
+        if rule_id not in used:
+            line, col = report.mark("acknowledged", i)
+            known = "" if rule_id in RULES else "（没有这条规则）"
+            problems.append(Problem(report.path, line, col, "warning", "ACK-UNUSED",
+                                    f"已确认 {rule_id}，但本报告没有该规则的问题{known}，请删去这条确认"))

@@ -1,0 +1,165 @@
+"""Read the reports folder into agencies and reports; every format problem is recorded, located.
+
+A file that cannot be read is a recorded problem, never an exception that hides the other files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import editions, located, schema
+from .model import Agency, Problem, Report
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR_FILE = re.compile(r"^(\d{4})\.(yml|md)$")
+# Top-level URLs the site itself uses; an agency slug may not take them.
+RESERVED_SLUGS = frozenset({"agencies", "years", "assets", "search", "stylesheets", "javascripts",
+                            "rules", "about", "data", "downloads", "404"})
+IGNORED = frozenset({".DS_Store", "Thumbs.db", ".gitkeep", "README.md"})
+
+
+@dataclass
+class Corpus:
+    root: str
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    reports: list[Report] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def reports_of(self, slug: str) -> list[Report]:
+        return sorted((r for r in self.reports if r.agency == slug), key=lambda r: r.year)
+
+
+def display_path(path: Path) -> str:
+    """Paths as the editor typed them: relative to the working folder where possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load_corpus(root: str | os.PathLike, only: set[str] | None = None) -> Corpus:
+    """Read every agency folder under `root` (or only the slugs in `only`)."""
+    root = Path(root)
+    corpus = Corpus(root=str(root))
+    if not root.is_dir():
+        corpus.problems.append(Problem(display_path(root), 1, 1, "error", "FMT-PATH",
+                                       "找不到报告目录"))
+        return corpus
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.name in IGNORED:
+            continue
+        if not entry.is_dir():
+            corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
+                                           "reports/ 下只能放机构目录（reports/<机构代码>/）"))
+            continue
+        if only is None or entry.name in only:
+            load_agency_dir(entry, corpus)
+    return corpus
+
+
+def load_agency_dir(folder: Path, corpus: Corpus) -> None:
+    slug = folder.name
+    shown = display_path(folder / "agency.yml")
+    if not SLUG.match(slug):
+        corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH",
+                                       f"机构目录名“{slug}”不合规：只能用小写拼音字母、数字和连字符，如 luoyuan-songshan"))
+    elif slug in RESERVED_SLUGS:
+        corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH",
+                                       f"机构目录名“{slug}”与网站栏目重名，请换一个"))
+    agency = read_agency(folder, corpus)
+    if agency is not None:
+        corpus.agencies[slug] = agency
+    years: dict[int, set[str]] = {}
+    for entry in sorted(folder.iterdir()):
+        match = YEAR_FILE.match(entry.name)
+        if entry.name == "agency.yml" or entry.name in IGNORED or entry.name.startswith("."):
+            continue
+        if not match or not entry.is_file():
+            corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
+                                           "机构目录中只能有 agency.yml、<年度>.yml 和 <年度>.md"))
+            continue
+        years.setdefault(int(match.group(1)), set()).add(match.group(2))
+    for year, kinds in sorted(years.items()):
+        yml, md = folder / f"{year}.yml", folder / f"{year}.md"
+        if "yml" not in kinds:
+            corpus.problems.append(Problem(display_path(md), 1, 1, "error", "FMT-MD",
+                                           f"有 {year}.md 但缺少报告数据文件 {year}.yml"))
+            continue
+        report = read_report(yml, slug, year, corpus)
+        if report is None:
+            continue
+        if "md" not in kinds:
+            corpus.problems.append(Problem(report.path, 1, 1, "error", "FMT-MD",
+                                           f"缺少报告正文文件 {year}.md"))
+        else:
+            report.narrative = read_text(md, corpus) or ""
+        corpus.reports.append(report)
+
+
+def read_yaml(path: Path, corpus: Corpus) -> located.Parsed | None:
+    corpus.files += 1
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH", "缺少文件"))
+        return None
+    except OSError as err:
+        corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH", f"无法读取文件：{err.strerror}"))
+        return None
+    text, issue = located.decode(data)
+    if issue:
+        corpus.problems.append(Problem(shown, issue.line, issue.col, "error", issue.rule, issue.message))
+        return None
+    parsed = located.parse(text)
+    for issue in parsed.issues:
+        corpus.problems.append(Problem(shown, issue.line, issue.col, "error", issue.rule, issue.message))
+    return parsed if parsed.ok else None
+
+
+def read_text(path: Path, corpus: Corpus) -> str | None:
+    text, issue = located.decode(path.read_bytes())
+    if issue:
+        corpus.problems.append(Problem(display_path(path), issue.line, issue.col, "error", issue.rule,
+                                       issue.message))
+    return text
+
+
+def read_agency(folder: Path, corpus: Corpus) -> Agency | None:
+    path = folder / "agency.yml"
+    parsed = read_yaml(path, corpus)
+    if parsed is None:
+        return None
+    found = schema.check_agency(parsed, display_path(path))
+    corpus.problems.extend(found.problems)
+    if found.value is None:
+        return None
+    return Agency(slug=folder.name, path=display_path(path), **found.value)
+
+
+def read_report(path: Path, slug: str, year: int, corpus: Corpus) -> Report | None:
+    parsed = read_yaml(path, corpus)
+    if parsed is None:
+        return None
+    shown = display_path(path)
+    found = schema.check_report(parsed, shown, slug, year)
+    corpus.problems.extend(found.problems)
+    if found.value is None:
+        return None
+    value = found.value
+    return Report(
+        agency=slug,
+        year=year,
+        edition=editions.get(value["edition"]),
+        path=shown,
+        md_path=display_path(path.with_suffix(".md")),
+        meta=value["meta"],
+        tables=value["tables"],
+        headers=value["headers"],
+        acknowledged=value["acknowledged"],
+        marks=parsed.marks,
+    )

@@ -1,0 +1,243 @@
+"""The nouns: editions (as described by the spec files), reports, agencies, problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+LEVELS = ("error", "warning", "info")
+LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# Placeholders that agencies print in place of a number; they are kept as printed.
+PLACEHOLDERS = frozenset({"/", "／", "-", "－", "—", "——", "–", "无", "空", "*", "×"})
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    label: str
+    kind: str  # count | change | money | decimal
+    title: str = ""  # the label with its group where the label alone repeats (行政复议·结果纠正)
+
+    @property
+    def name(self) -> str:
+        return self.title or self.label
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    label: str
+    result: bool = False
+
+
+@dataclass
+class Node:
+    """A header cell of a printed table: a group (children) or a leaf (a Column or a Row)."""
+
+    label: str
+    children: list[Node] = field(default_factory=list)
+    leaf: Column | Row | None = None
+    alt: Row | None = None  # a single row some reports print instead of this group
+
+    def leaves(self) -> list[Any]:
+        if self.leaf is not None:
+            return [self.leaf]
+        return [leaf for child in self.children for leaf in child.leaves()]
+
+
+@dataclass
+class Block:
+    title: str
+    columns: list[Column]
+    rows: list[Row]
+
+
+@dataclass
+class Table:
+    id: str
+    kind: str  # blocks | grid
+    title: str
+    corner: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    header: list[Node] = field(default_factory=list)
+    row_tree: list[Node] = field(default_factory=list)
+    row_labels: bool = True
+
+    @property
+    def rows(self) -> list[Row]:
+        if self.kind == "blocks":
+            return [row for block in self.blocks for row in block.rows]
+        return [leaf for node in self.row_tree for leaf in node.leaves()]
+
+    @property
+    def alternatives(self) -> dict[str, list[str]]:
+        """Alternative row id -> the row ids it stands for."""
+        found: dict[str, list[str]] = {}
+
+        def walk(nodes: list[Node]) -> None:
+            for node in nodes:
+                if node.alt is not None:
+                    found[node.alt.id] = [row.id for row in node.leaves()]
+                walk(node.children)
+
+        walk(self.row_tree)
+        return found
+
+    def printed_rows(self, present) -> list[str]:
+        """Row ids in printed order for a report holding `present` (alternatives in place)."""
+        if self.kind == "blocks":
+            return [row.id for row in self.rows if row.id in present]
+
+        def walk(nodes: list[Node]) -> list[str]:
+            ids = []
+            for node in nodes:
+                if node.alt is not None and node.alt.id in present:
+                    ids.append(node.alt.id)
+                elif node.leaf is not None:
+                    ids += [node.leaf.id] if node.leaf.id in present else []
+                else:
+                    ids += walk(node.children)
+            return ids
+
+        return walk(self.row_tree)
+
+    def alt_row(self, row_id: str) -> Row | None:
+        def walk(nodes: list[Node]) -> Row | None:
+            for node in nodes:
+                if node.alt is not None and node.alt.id == row_id:
+                    return node.alt
+                hit = walk(node.children)
+                if hit:
+                    return hit
+            return None
+
+        return walk(self.row_tree)
+
+    def columns_of(self, row_id: str) -> list[Column]:
+        if self.kind == "blocks":
+            for block in self.blocks:
+                if any(row.id == row_id for row in block.rows):
+                    return block.columns
+            return []
+        return [leaf for node in self.header for leaf in node.leaves()]
+
+    def row(self, row_id: str) -> Row | None:
+        for row in self.rows:
+            if row.id == row_id:
+                return row
+        return self.alt_row(row_id)
+
+
+@dataclass
+class Edition:
+    id: str
+    name: str
+    document: str
+    first_year: int
+    last_year: int | None
+    sections: list[dict]
+    tables: dict[str, Table]
+
+    def applies_to(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+@dataclass
+class Cell:
+    """One published cell: the value as printed, where it stands in the YAML."""
+
+    value: Any  # int | float | str | None
+    text: str  # as printed; "" for blank
+    line: int
+    col: int
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and self.value.strip() == "")
+
+    @property
+    def placeholder(self) -> bool:
+        return isinstance(self.value, str) and self.value.strip() in PLACEHOLDERS
+
+    @property
+    def number(self) -> int | Decimal | None:
+        """The numeric value, or None where the cell holds no plain number."""
+        if isinstance(self.value, bool):
+            return None
+        if isinstance(self.value, int):
+            return self.value
+        if isinstance(self.value, float):
+            try:
+                return Decimal(self.text)
+            except InvalidOperation:
+                return None
+        return None
+
+
+@dataclass
+class Problem:
+    path: str
+    line: int
+    col: int
+    level: str
+    rule: str
+    message: str
+    acknowledged: str | None = None  # the editor's reason, once acknowledged
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.col, self.rule, self.message)
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: {self.level}[{self.rule}] {self.message}"
+        if self.acknowledged is not None:
+            text += f"（已确认：{self.acknowledged}）"
+        return text
+
+
+@dataclass
+class Agency:
+    slug: str
+    name: str
+    kind: str
+    region: list[str]
+    path: str
+    credit_code: str | None = None
+
+
+@dataclass
+class Report:
+    agency: str  # slug
+    year: int
+    edition: Edition
+    path: str  # the YAML file
+    md_path: str
+    meta: dict[str, Any]
+    tables: dict[str, dict[str, list[Cell]]]  # table id -> row id -> cells in printed order
+    headers: dict[str, str]  # "t2.row.column" -> header as printed
+    acknowledged: dict[str, str]  # rule id -> reason
+    marks: dict[tuple, tuple[int, int]]  # YAML path -> (line, col) of the value
+    narrative: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.agency, self.year)
+
+    def cell(self, table: str, row: str, column: str) -> Cell | None:
+        cells = self.tables.get(table, {}).get(row)
+        if cells is None:
+            return None
+        for col, cell in zip(self.edition.tables[table].columns_of(row), cells):
+            if col.id == column:
+                return cell
+        return None
+
+    def mark(self, *path: Any) -> tuple[int, int]:
+        """The nearest known position of a YAML path (falls back to its parents)."""
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return (1, 1)

@@ -1,0 +1,299 @@
+"""The site's generated pages as Markdown: one per report, one per agency, and the indexes.
+
+Pure functions of the checked corpus; the MkDocs hook only hands their output to MkDocs. Links
+between generated pages are Markdown links to source files, so MkDocs resolves and checks them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .check import Result
+from .model import LEVEL_NAMES, Agency, Problem, Report
+from .render import render_table
+from .rules import RULES
+
+HEADING = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、")
+MARKER = re.compile(r"^\{\{\s*(t[234])\s*\}\}\s*$")
+RULES_PAGE = "rules.md"
+
+
+@dataclass
+class Page:
+    src_uri: str  # e.g. luoyuan-songshan/2019.md
+    content: str
+    in_nav: bool = False
+
+
+def link(from_uri: str, to_uri: str) -> str:
+    """A Markdown link target from one source file to another (MkDocs resolves it)."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def md_text(text: str) -> str:
+    """Text safe inside a Markdown table cell or link label."""
+    return re.sub(r"([\\|\[\]*_`<>])", r"\\\1", text)
+
+
+def report_uri(report: Report) -> str:
+    return f"{report.agency}/{report.year}.md"
+
+
+def agency_uri(slug: str) -> str:
+    return f"{slug}/index.md"
+
+
+def year_uri(year: int) -> str:
+    return f"years/{year}.md"
+
+
+def site_pages(result: Result) -> list[Page]:
+    corpus = result.corpus
+    pages = [Page(report_uri(r), report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, [])))
+             for r in corpus.reports if r.agency in corpus.agencies]
+    for slug, agency in corpus.agencies.items():
+        pages.append(Page(agency_uri(slug), agency_page(agency, corpus.reports_of(slug), result)))
+    pages.append(Page("agencies/index.md", agencies_index(result), in_nav=True))
+    pages.append(Page("years/index.md", years_index(result), in_nav=True))
+    by_year = defaultdict(list)
+    for report in corpus.reports:
+        by_year[report.year].append(report)
+    for year, reports in by_year.items():
+        pages.append(Page(year_uri(year), year_page(year, reports, result)))
+    return pages
+
+
+# -- a report -----------------------------------------------------------------------------
+
+def report_page(report: Report, agency: Agency, problems: list[Problem]) -> str:
+    uri = report_uri(report)
+    title = report.meta.get("title") or f"{agency.name}{report.year}年政府信息公开工作年度报告"
+    parts = [f"# {md_text(title)}", "", meta_block(report, agency, problems, uri), ""]
+    parts.append(narrative_with_tables(report, problems))
+    parts += ["", check_panel(problems, uri)]
+    return "\n".join(parts) + "\n"
+
+
+def meta_block(report: Report, agency: Agency, problems: list[Problem], uri: str) -> str:
+    meta = report.meta
+    region = " / ".join(agency.region)
+    items = [
+        f"- **机构**：[{md_text(agency.name)}]({link(uri, agency_uri(agency.slug))})（{agency.kind} · {region}）",
+        f"- **年度**：[{report.year} 年]({link(uri, year_uri(report.year))})",
+    ]
+    if meta.get("published"):
+        items.append(f"- **发布日期**：{meta['published']}")
+    if meta.get("source_url"):
+        items.append(f"- **来源链接**：<{meta['source_url']}>")
+    if meta.get("index_no"):
+        items.append(f"- **索引号**：{md_text(meta['index_no'])}")
+    if meta.get("doc_no"):
+        items.append(f"- **文号**：{md_text(meta['doc_no'])}")
+    for item in meta.get("attachments", []):
+        items.append(f"- **附件**：[{md_text(item['title'])}]({item['url']})")
+    items.append(f"- **格式**：{report.edition.id}（{report.edition.document}）")
+    items.append(f"- **数据核验**：[{problem_counts(problems)}](#check)")
+    return '<div class="nb-meta" markdown>\n\n' + "\n".join(items) + "\n\n</div>"
+
+
+def narrative_with_tables(report: Report, problems: list[Problem]) -> str:
+    """Place each table where the editor marked it, else right after its section heading."""
+    lines = report.narrative.splitlines()
+    placed: set[str] = set()
+    out: list[str] = []
+    for line in lines:
+        marker = MARKER.match(line.strip())
+        if marker and marker.group(1) in report.tables:
+            out += ["", render_table(report, marker.group(1), problems), ""]
+            placed.add(marker.group(1))
+        else:
+            out.append(line)
+    sections = {s["num"]: s for s in report.edition.sections}
+    wanted = {s["table"]: s for s in report.edition.sections if s.get("table")}
+    for tid, section in wanted.items():
+        if tid in placed:
+            continue
+        at = next((i for i, line in enumerate(out) if heading_no(line) == section["num"]), None)
+        block = ["", render_table(report, tid, problems), ""]
+        if at is None:
+            at = insertion_point(out, list(sections), section["num"])
+            block = ["", f"## {section['no']}、{section['title']}"] + block
+            out[at:at] = block
+        else:
+            out[at + 1:at + 1] = block
+    return "\n".join(out)
+
+
+def heading_no(line: str) -> str | None:
+    match = HEADING.match(line)
+    return match.group(1) if match else None
+
+
+def insertion_point(lines: list[str], order: list[str], no: str) -> int:
+    """Before the first heading of a later section, else at the end."""
+    later = order[order.index(no) + 1:]
+    for i, line in enumerate(lines):
+        if heading_no(line) in later:
+            return i
+    return len(lines)
+
+
+def problem_counts(problems: list[Problem]) -> str:
+    open_ = [p for p in problems if p.acknowledged is None]
+    parts = [f"{sum(1 for p in open_ if p.level == lv)} 个{LEVEL_NAMES[lv]}" for lv in ("error", "warning")]
+    acked = sum(1 for p in problems if p.acknowledged is not None)
+    if acked:
+        parts.append(f"{acked} 个已确认")
+    return "，".join(parts)
+
+
+def check_panel(problems: list[Problem], uri: str) -> str:
+    lines = ["## 数据核验 {#check}", "",
+             "按统计表的勾稽关系和填报规则逐项核对原文数据。数据按原文发布，不作更正；"
+             f"各规则的含义见[核验规则]({link(uri, RULES_PAGE)})。", ""]
+    if not problems:
+        lines += ['!!! success "全部规则通过"', "", "    未发现问题。"]
+        return "\n".join(lines)
+    grouped: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        grouped[problem.rule].append(problem)
+    kinds = {"error": "failure", "warning": "warning", "info": "info"}
+    for rule_id, items in sorted(grouped.items(), key=lambda kv: (level_rank(kv[1]), kv[0])):
+        acked = all(p.acknowledged is not None for p in items)
+        kind = "note" if acked else kinds[items[0].level]
+        title = RULES[rule_id].title if rule_id in RULES else rule_id
+        state = "已确认" if acked else LEVEL_NAMES[items[0].level]
+        opener = "???" if len(items) > 5 else "???+"
+        lines.append(f'{opener} {kind} "{rule_id}：{title}（{state}，{len(items)} 处）"')
+        lines.append("")
+        if acked:
+            lines.append(f"    编辑已核对原文并确认：{md_text(items[0].acknowledged)}")
+            lines.append("")
+        for p in items:
+            lines.append(f"    - 第 {p.line} 行第 {p.col} 列：{md_text(p.message)}")
+        lines.append(f"\n    [规则说明]({link(uri, RULES_PAGE)}#{rule_id.lower()})")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def level_rank(items: list[Problem]) -> int:
+    if all(p.acknowledged is not None for p in items):
+        return 3
+    return {"error": 0, "warning": 1, "info": 2}[items[0].level]
+
+
+# -- agencies and years -------------------------------------------------------------------
+
+FIGURES = [
+    ("新收申请", "t3", "new_received", "total"),
+    ("上年结转", "t3", "carried_over", "total"),
+    ("办结", "t3", "total", "total"),
+    ("结转下年", "t3", "carried_forward", "total"),
+    ("复议总计", "t4", "cases", "review_total"),
+]
+
+
+def key_figures(report: Report) -> list[str]:
+    values = []
+    for _, tid, row, col in FIGURES:
+        cell = report.cell(tid, row, col)
+        values.append(md_text(cell.text) if cell else "")
+    suits = [report.cell("t4", "cases", c) for c in ("suit_direct_total", "suit_after_review_total")]
+    numbers = [c.number for c in suits if c is not None]
+    # A derived figure only where both printed totals are numbers: a blank is not a zero.
+    values.append(str(sum(numbers)) if len(numbers) == 2 and None not in numbers else "")
+    return values
+
+
+FIGURE_HEADER = [name for name, *_ in FIGURES] + ["诉讼总计"]
+
+
+def figures_table(reports: list[Report], result: Result, uri: str, first: str) -> list[str]:
+    head = [first] + FIGURE_HEADER + ["核验"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join([":--"] + ["--:"] * len(FIGURE_HEADER) + [":--"]) + "|"]
+    for report in reports:
+        name = (f"[{report.year} 年]({link(uri, report_uri(report))})" if first == "年度" else
+                f"[{md_text(result.corpus.agencies[report.agency].name)}]({link(uri, report_uri(report))})")
+        counts = problem_counts(result.by_report.get(report.key, []))
+        lines.append("| " + " | ".join([name] + key_figures(report) + [counts]) + " |")
+    return lines
+
+
+def agency_page(agency: Agency, reports: list[Report], result: Result) -> str:
+    uri = agency_uri(agency.slug)
+    lines = [f"# {md_text(agency.name)}", "",
+             f"- **类型**：{agency.kind}", f"- **地区**：{' / '.join(agency.region)}"]
+    if agency.credit_code:
+        lines.append(f"- **统一社会信用代码**：{agency.credit_code}")
+    lines += ["", "## 历年报告", ""]
+    if not reports:
+        lines.append("本机构暂无报告。")
+    else:
+        lines += figures_table(sorted(reports, key=lambda r: -r.year), result, uri, "年度")
+        lines += ["", "表中数字按原文照录，空白表示原文未填。诉讼总计 = 未经复议直接起诉总计 + 复议后起诉总计。"]
+    return "\n".join(lines) + "\n"
+
+
+def agencies_index(result: Result) -> str:
+    uri = "agencies/index.md"
+    corpus = result.corpus
+    lines = ["# 按机构", "", f"共 {len(corpus.agencies)} 个机构，按所属地区排列。", ""]
+    tree: dict[tuple, list[Agency]] = defaultdict(list)
+    for agency in corpus.agencies.values():
+        tree[tuple(agency.region)].append(agency)
+    shown: set[tuple] = set()
+    for region in sorted(tree):
+        for depth in range(1, len(region) + 1):
+            if region[:depth] not in shown:
+                shown.add(region[:depth])
+                lines += [f"{'#' * min(depth + 1, 6)} {md_text(region[depth - 1])}", ""]
+        for agency in sorted(tree[region], key=lambda a: a.name):
+            years = [f"[{r.year}]({link(uri, report_uri(r))})" for r in corpus.reports_of(agency.slug)]
+            lines.append(f"- [{md_text(agency.name)}]({link(uri, agency_uri(agency.slug))})"
+                         f"（{agency.kind}）：{' · '.join(years) or '暂无报告'}")
+        lines.append("")
+    if not corpus.agencies:
+        lines.append("暂无机构。在 reports/ 下添加机构目录后重新构建。")
+    return "\n".join(lines) + "\n"
+
+
+def years_index(result: Result) -> str:
+    uri = "years/index.md"
+    counts: dict[int, int] = defaultdict(int)
+    for report in result.corpus.reports:
+        counts[report.year] += 1
+    lines = ["# 按年度", ""]
+    if not counts:
+        lines.append("暂无报告。")
+    for year in sorted(counts, reverse=True):
+        lines.append(f"- [{year} 年度]({link(uri, year_uri(year))})：{counts[year]} 份报告")
+    return "\n".join(lines) + "\n"
+
+
+def year_page(year: int, reports: list[Report], result: Result) -> str:
+    uri = year_uri(year)
+    agencies = result.corpus.agencies
+    reports = sorted(reports, key=lambda r: (agencies[r.agency].region, agencies[r.agency].name))
+    lines = [f"# {year} 年度报告", "", f"{year} 年度共 {len(reports)} 份报告。", ""]
+    lines += figures_table(reports, result, uri, "机构")
+    lines += ["", "表中数字按原文照录，空白表示原文未填。诉讼总计 = 未经复议直接起诉总计 + 复议后起诉总计。"]
+    return "\n".join(lines) + "\n"
+
+
+def home_summary(result: Result) -> str:
+    corpus = result.corpus
+    years = sorted({r.year for r in corpus.reports})
+    span = f"{years[0]}–{years[-1]} 年度" if years else "暂无年度"
+    lines = ["", "## 本站收录", "",
+             f"{len(corpus.agencies)} 个机构的 {len(corpus.reports)} 份报告（{span}）。", ""]
+    latest = sorted(corpus.reports, key=lambda r: (r.meta.get("published") or "", r.agency), reverse=True)[:10]
+    if latest:
+        lines += ["### 最近发布", ""]
+        for report in latest:
+            name = md_text(corpus.agencies[report.agency].name) if report.agency in corpus.agencies else report.agency
+            lines.append(f"- [{name} {report.year} 年度报告]({report_uri(report)})"
+                         f"（{report.meta.get('published') or '发布日期不详'}）")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,195 @@
+"""The three statutory tables as HTML, in the official layout of the report's edition.
+
+The layout (merged header cells, group rows spanning their sub-rows, the 勾稽 note in the corner)
+is computed from the edition spec; the template only prints it. Cells are printed exactly as
+published: a blank cell stays empty.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .model import Block, Cell, Node, Problem, Report, Table
+
+LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class HCell:
+    text: str
+    tag: str = "td"
+    colspan: int = 1
+    rowspan: int = 1
+    scope: str | None = None
+    id: str | None = None
+    headers: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+    title: str | None = None
+
+
+@dataclass
+class Layout:
+    id: str
+    caption: str
+    head: list[list[HCell]]
+    bodies: list[list[list[HCell]]]
+    classes: str
+
+
+@functools.cache
+def environment() -> Environment:
+    return Environment(loader=PackageLoader("nianbao", "templates"),
+                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+
+
+def render_table(report: Report, tid: str, problems: list[Problem] = ()) -> str:
+    table = report.edition.tables[tid]
+    flags = cell_flags(report, tid, problems)
+    if table.kind == "blocks":
+        layout = blocks_layout(report, table, flags)
+    else:
+        layout = grid_layout(report, table, flags)
+    return environment().get_template("table.html").render(t=layout).strip()
+
+
+def cell_flags(report: Report, tid: str, problems) -> dict[tuple[int, int], list[Problem]]:
+    """Problems keyed by the position of the cell they point at (rules locate cells by line:col)."""
+    positions = {(c.line, c.col) for cells in report.tables.get(tid, {}).values() for c in cells}
+    flags: dict[tuple[int, int], list[Problem]] = {}
+    for problem in problems:
+        if problem.path == report.path and (problem.line, problem.col) in positions:
+            flags.setdefault((problem.line, problem.col), []).append(problem)
+    return flags
+
+
+def data_cell(cell: Cell, headers: list[str], flags: dict, colspan: int = 1) -> HCell:
+    out = HCell(cell.text, headers=headers, colspan=colspan, classes=["nb-num"])
+    if cell.blank:
+        out.classes.append("nb-blank")
+        out.title = "原文空白"
+    found = flags.get((cell.line, cell.col), [])
+    found = [p for p in found if p.rule != "BLANK"]
+    if found:
+        worst = min(found, key=lambda p: LEVEL_RANK[p.level])
+        state = "ack" if all(p.acknowledged is not None for p in found) else worst.level
+        out.classes.append(f"nb-flag nb-flag-{state}")
+        out.title = "；".join(f"{p.rule}：{p.message}" for p in found)
+    return out
+
+
+# -- blocks (table 二) ----------------------------------------------------------------------
+
+def blocks_layout(report: Report, table: Table, flags: dict) -> Layout:
+    width = 1 + max(len(b.columns) for b in table.blocks)
+    bodies = [block_rows(report, table, i, block, width, flags) for i, block in enumerate(table.blocks)]
+    return Layout(table.id, table.title, [], bodies, "nb-blocks")
+
+
+def block_rows(report: Report, table: Table, i: int, block: Block, width: int, flags: dict):
+    bid = f"{table.id}-b{i}"
+    fill = width - len(block.columns)
+    rows = [[HCell(block.title, "th", colspan=width, scope="colgroup", id=bid, classes=["nb-block"])]]
+    head = [HCell("信息内容", "th", scope="col", id=f"{bid}-label")]
+    for j, col in enumerate(block.columns):
+        printed = printed_header(report, table, block, col.id) or col.label
+        cell = HCell(printed, "th", scope="col", id=f"{bid}-{col.id}", headers=[bid],
+                     colspan=fill if j == len(block.columns) - 1 else 1)
+        if printed != col.label:
+            cell.classes.append("nb-retitled")
+            cell.title = f"原文表头；格式为“{col.label}”"
+        head.append(cell)
+    rows.append(head)
+    for row in block.rows:
+        rid = f"{table.id}-r-{row.id}"
+        line = [HCell(row.label, "th", scope="row", id=rid, headers=[bid])]
+        cells = report.tables[table.id].get(row.id, [])
+        for j, (col, cell) in enumerate(zip(block.columns, cells)):
+            span = fill if j == len(block.columns) - 1 else 1
+            line.append(data_cell(cell, [bid, f"{bid}-{col.id}", rid], flags, span))
+        rows.append(line)
+    return rows
+
+
+def printed_header(report: Report, table: Table, block: Block, column_id: str) -> str | None:
+    for row in block.rows:
+        text = report.headers.get(f"{table.id}.{row.id}.{column_id}")
+        if text:
+            return text
+    return None
+
+
+# -- grids (tables 三 and 四) ----------------------------------------------------------------
+
+def depth(nodes: list[Node]) -> int:
+    return max((1 + depth(n.children) for n in nodes), default=0)
+
+
+def effective_rows(table: Table, present) -> list[Node]:
+    """The row tree as this report prints it: an alternative single row replaces its group."""
+
+    def swap(nodes: list[Node]) -> list[Node]:
+        out = []
+        for node in nodes:
+            if node.alt is not None and node.alt.id in present:
+                out.append(Node(node.alt.label, leaf=node.alt))
+            else:
+                out.append(Node(node.label, swap(node.children), node.leaf))
+        return out
+
+    return swap(table.row_tree)
+
+
+def grid_layout(report: Report, table: Table, flags: dict) -> Layout:
+    tid = table.id
+    head_depth = depth(table.header)
+    row_tree = effective_rows(table, report.tables[tid])
+    row_depth = depth(row_tree) if table.row_labels else 0
+    head: list[list[HCell]] = [[] for _ in range(head_depth)]
+    if row_depth:
+        head[0].append(HCell(table.corner or "", colspan=row_depth, rowspan=head_depth, classes=["nb-corner"]))
+    column_headers: dict[str, list[str]] = {}
+    counter = iter(range(1000))
+
+    def place(nodes: list[Node], level: int, parents: list[str]) -> None:
+        for node in nodes:
+            span = len(node.leaves())
+            if node.leaf is not None:
+                hid = f"{tid}-c-{node.leaf.id}"
+                head[level].append(HCell(node.label, "th", colspan=1, rowspan=head_depth - level,
+                                         scope="col", id=hid, headers=list(parents)))
+                column_headers[node.leaf.id] = parents + [hid]
+            else:
+                hid = f"{tid}-g{next(counter)}"
+                head[level].append(HCell(node.label, "th", colspan=span, scope="colgroup", id=hid,
+                                         headers=list(parents)))
+                place(node.children, level + 1, parents + [hid])
+
+    place(table.header, 0, [])
+    columns = [leaf for node in table.header for leaf in node.leaves()]
+    body: list[list[HCell]] = []
+
+    def rows(nodes: list[Node], level: int, pending: list[HCell], parents: list[str]) -> None:
+        for node in nodes:
+            if node.leaf is None:
+                hid = f"{tid}-rg{next(counter)}"
+                group = HCell(node.label, "th", rowspan=len(node.leaves()), scope="rowgroup", id=hid)
+                rows(node.children, level + 1, pending + [group], parents + [hid])
+                pending = []
+                continue
+            line = list(pending)
+            pending = []
+            ids = list(parents)
+            if row_depth:
+                rid = f"{tid}-r-{node.leaf.id}"
+                line.append(HCell(node.label, "th", colspan=row_depth - level, scope="row", id=rid))
+                ids.append(rid)
+            for col, cell in zip(columns, report.tables[tid].get(node.leaf.id, [])):
+                line.append(data_cell(cell, column_headers[col.id] + ids, flags))
+            body.append(line)
+
+    rows(row_tree, 0, [], [])
+    return Layout(tid, table.title, head, [body], "nb-grid")
+

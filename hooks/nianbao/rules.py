@@ -1,0 +1,225 @@
+"""The arithmetic and consistency rules of formats.md §6, one small function per rule id.
+
+A rule never changes a value: it reads the cells as published and says where they disagree.
+Blank and placeholder cells are unknown (never 0); an identity with unknown terms fails only
+when the known terms alone already break it (counts cannot be negative).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from .model import Cell, Report
+
+SEVERITY = {"E": "error", "W": "warning", "I": "info"}
+
+
+@dataclass
+class Finding:
+    where: Cell | tuple  # the offending cell, or a YAML path
+    message: str
+
+
+@dataclass
+class Rule:
+    id: str
+    level: str
+    title: str
+    func: Callable
+    pair: bool = False  # compares a report with the same agency's previous year
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, sev: str, title: str, pair: bool = False):
+    def register(func):
+        RULES[rule_id] = Rule(rule_id, SEVERITY[sev], title, func, pair)
+        return func
+    return register
+
+
+def fmt(n) -> str:
+    return str(n) if n is not None else "空白"
+
+
+def balance(lhs: list[Cell | None], rhs: list[Cell | None]) -> tuple[str, int, int]:
+    """Compare sum(lhs) with sum(rhs): 'ok', 'fail' or 'unknown' (blank terms), with the known sums."""
+    left = [c.number for c in lhs if c is not None and c.number is not None]
+    right = [c.number for c in rhs if c is not None and c.number is not None]
+    left_sum, right_sum = sum(left), sum(right)
+    left_full, right_full = len(left) == len(lhs), len(right) == len(rhs)
+    if left_full and right_full:
+        return ("ok" if left_sum == right_sum else "fail", left_sum, right_sum)
+    if (left_full and right_sum > left_sum) or (right_full and left_sum > right_sum):
+        return ("fail", left_sum, right_sum)
+    return ("unknown", left_sum, right_sum)
+
+
+def explain(cells: list[Cell | None], labels: list[str]) -> str:
+    return " + ".join(f"{label} {fmt(c.number if c else None)}" for c, label in zip(cells, labels))
+
+
+def partial_note(status_cells: list[Cell | None]) -> str:
+    if any(c is None or c.number is None for c in status_cells):
+        return "（即使不计空白单元格也已超出）"
+    return ""
+
+
+# -- table 三 -----------------------------------------------------------------------------
+
+APPLICANTS = ["natural", "commercial", "research", "social", "legal", "other"]
+
+
+@rule("T3-ROW", "E", "表三每行：总计 = 自然人 + 五类法人或其他组织")
+def t3_row(report: Report) -> Iterator[Finding]:
+    table = report.edition.tables["t3"]
+    labels = {c.id: c.label for c in table.columns_of("new_received")}
+    for row_id in report.tables["t3"]:
+        parts = [report.cell("t3", row_id, col) for col in APPLICANTS]
+        total = report.cell("t3", row_id, "total")
+        status, left, right = balance([total], parts)
+        if status == "fail":
+            label = table.row(row_id).label
+            yield Finding(total, f"“{short(label)}”行总计 {fmt(total.number)} ≠ 各类申请人之和 {right}"
+                                 f"（{explain(parts, [labels[c] for c in APPLICANTS])}）{partial_note(parts)}")
+
+
+@rule("T3-RES", "E", "表三每列：（七）总计 = 各项办理结果之和")
+def t3_res(report: Report) -> Iterator[Finding]:
+    table = report.edition.tables["t3"]
+    results = [r for r in report.tables["t3"] if table.row(r).result]
+    for col in table.columns_of("total"):
+        parts = [report.cell("t3", r, col.id) for r in results]
+        total = report.cell("t3", "total", col.id)
+        status, left, right = balance([total], parts)
+        if status == "fail":
+            yield Finding(total, f"“{col.label}”列（七）总计 {fmt(total.number)} ≠ 各项办理结果之和 {right}"
+                                 f"{partial_note(parts)}")
+
+
+@rule("T3-BAL", "E", "表三每列：一 + 二 = 三（七）总计 + 四")
+def t3_bal(report: Report) -> Iterator[Finding]:
+    table = report.edition.tables["t3"]
+    for col in table.columns_of("total"):
+        lhs = [report.cell("t3", "new_received", col.id), report.cell("t3", "carried_over", col.id)]
+        rhs = [report.cell("t3", "total", col.id), report.cell("t3", "carried_forward", col.id)]
+        status, left, right = balance(lhs, rhs)
+        if status == "fail":
+            yield Finding(lhs[0], f"“{col.label}”列勾稽关系不成立：新收 + 上年结转 = {left}，"
+                                  f"办理结果总计 + 结转下年 = {right}{partial_note(lhs + rhs)}")
+
+
+# -- table 四 -----------------------------------------------------------------------------
+
+T4_GROUPS = {"review_": "行政复议", "suit_direct_": "行政诉讼（未经复议直接起诉）",
+             "suit_after_review_": "行政诉讼（复议后起诉）"}
+OUTCOMES = ["upheld", "corrected", "other", "pending"]
+
+
+@rule("T4-SUM", "E", "表四每组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计")
+def t4_sum(report: Report) -> Iterator[Finding]:
+    for prefix, name in T4_GROUPS.items():
+        parts = [report.cell("t4", "cases", prefix + o) for o in OUTCOMES]
+        total = report.cell("t4", "cases", prefix + "total")
+        status, left, right = balance([total], parts)
+        if status == "fail":
+            yield Finding(total, f"{name}总计 {fmt(total.number)} ≠ 各项结果之和 {right}{partial_note(parts)}")
+
+
+# -- every cell ---------------------------------------------------------------------------
+
+FULLWIDTH = re.compile(r"[０-９]")
+MONEY = re.compile(r"^\s*-?[0-9][0-9,，]*(\.[0-9]+)?\s*(万?元)?\s*$")
+
+
+def cells(report: Report) -> Iterator[tuple]:
+    for tid, rows in report.tables.items():
+        table = report.edition.tables[tid]
+        for row_id, row_cells in rows.items():
+            for column, cell in zip(table.columns_of(row_id), row_cells):
+                yield table, table.row(row_id), column, cell
+
+
+@rule("NN", "E", "数量为非负整数（本年增/减可为负，金额可为小数）")
+def non_negative(report: Report) -> Iterator[Finding]:
+    for table, row, column, cell in cells(report):
+        if cell.blank or cell.placeholder:
+            continue
+        where = f"“{short(row.label)}”的“{column.name}”"
+        value = cell.value
+        if isinstance(value, str):
+            if FULLWIDTH.search(value):
+                yield Finding(cell, f"{where}含全角数字“{value}”，应使用半角数字")
+            elif column.kind != "money" or not MONEY.match(value):
+                yield Finding(cell, f"{where}应为数字，原文为“{value}”")
+        elif column.kind in ("count", "change") and not isinstance(value, int):
+            yield Finding(cell, f"{where}应为整数，原文为 {cell.text}")
+        elif column.kind != "change" and value < 0:
+            yield Finding(cell, f"{where}不能为负数（{cell.text}）")
+
+
+@rule("BLANK", "W", "应填数字的单元格空白或为占位符")
+def blank(report: Report) -> Iterator[Finding]:
+    for table, row, column, cell in cells(report):
+        where = f"“{short(row.label)}”的“{column.name}”"
+        if cell.blank:
+            yield Finding(cell, f"{where}空白（原文未填数字，不按 0 计算）")
+        elif cell.placeholder:
+            yield Finding(cell, f"{where}为占位符“{cell.value}”（不按 0 计算）")
+
+
+@rule("EDITION", "E", "格式版本与年度相符：2020 年及以前用 gov-2019，2021 年起用 gov-2021")
+def edition_year(report: Report) -> Iterator[Finding]:
+    from . import editions
+
+    expected = editions.for_year(report.year)
+    if expected is not None and expected.id != report.edition.id:
+        yield Finding(("edition",), f"{report.year} 年度报告应使用 {expected.id}（{expected.document}），"
+                                    f"本报告为 {report.edition.id}")
+
+
+@rule("LAYOUT", "W", "表格版式与格式不同（如 gov-2021 报告把（六）其他处理印为一行）")
+def layout(report: Report) -> Iterator[Finding]:
+    table = report.edition.tables["t3"]
+    for alt, replaced in table.alternatives.items():
+        if alt in report.tables["t3"]:
+            yield Finding(("t3", alt), f"本报告把“（六）其他处理”印为一行，{report.edition.id} 格式要求分 "
+                                       f"{len(replaced)} 行（按原文记录）")
+
+
+# -- across years -------------------------------------------------------------------------
+
+@rule("XY-CARRY", "W", "上年“结转下年度继续办理” = 本年“上年结转”", pair=True)
+def xy_carry(prev: Report, cur: Report) -> Iterator[Finding]:
+    for col in cur.edition.tables["t3"].columns_of("total"):
+        before = prev.cell("t3", "carried_forward", col.id)
+        now = cur.cell("t3", "carried_over", col.id)
+        if before and now and before.number is not None and now.number is not None \
+                and before.number != now.number:
+            yield Finding(now, f"“{col.label}”列上年结转 {now.number}，但 {prev.year} 年报告的结转下年度为 "
+                               f"{before.number}")
+
+
+@rule("XY-STOCK", "W", "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止（gov-2021）", pair=True)
+def xy_stock(prev: Report, cur: Report) -> Iterator[Finding]:
+    if "in_force" not in {c.id for c in cur.edition.tables["t2"].columns_of("regulations")} or \
+            prev.edition.id != cur.edition.id:
+        return
+    for row_id in ("regulations", "normative_documents"):
+        values = [prev.cell("t2", row_id, "in_force"), cur.cell("t2", row_id, "issued"),
+                  cur.cell("t2", row_id, "repealed"), cur.cell("t2", row_id, "in_force")]
+        if any(v is None or v.number is None for v in values):
+            continue
+        old, issued, repealed, now = (v.number for v in values)
+        if old + issued - repealed != now:
+            label = cur.edition.tables["t2"].row(row_id).label
+            yield Finding(values[3], f"“{label}”现行有效 {now} ≠ {prev.year} 年现行有效 {old} + 制发 {issued}"
+                                     f" − 废止 {repealed} = {old + issued - repealed}")
+
+
+def short(label: str) -> str:
+    """Row labels without the long parenthesised explanations, for messages."""
+    return re.sub(r"（[^）]{8,}）$", "", label)

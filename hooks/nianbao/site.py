@@ -1,0 +1,69 @@
+"""The adapter between the library and MkDocs (or its drop-in fork ProperDocs).
+
+Only this module and the hook file know MkDocs' objects; under `properdocs` the `mkdocs.*`
+imports are redirected to ProperDocs by ProperDocs itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from .check import Result, check_path
+from .pages import home_summary, site_pages
+
+log = logging.getLogger("mkdocs.plugins.nianbao")
+
+
+def reports_dir(config) -> Path:
+    """`reports/` beside mkdocs.yml; NIANBAO_REPORTS points a build elsewhere."""
+    override = os.environ.get("NIANBAO_REPORTS")
+    if override:
+        return Path(override)
+    return Path(config.config_file_path).resolve().parent / "reports"
+
+
+def check_reports(config) -> Result:
+    """Check everything before anything is written; a blocking problem stops the build."""
+    from mkdocs.exceptions import PluginError
+
+    result = check_path(reports_dir(config))
+    for problem in result.problems:
+        line = problem.format()
+        if problem.level == "error" and problem.acknowledged is None:
+            log.error(line)
+        elif problem.acknowledged is not None:
+            log.info(line)
+        else:
+            # Published reports are full of blanks; their warnings belong on the report page,
+            # not in a --strict build's warning count.
+            log.debug(line)
+    log.info(result.summary())
+    blocking = result.blocking
+    if blocking:
+        first = blocking[0]
+        raise PluginError(f"报告检查未通过：{len(blocking)} 个错误（第一个：{first.format()}）。"
+                          "请先运行 `nianbao check` 并改正，或在报告 YAML 的 acknowledged 中确认按原文发布的问题。")
+    return result
+
+
+def add_pages(files, config, result: Result):
+    from mkdocs.structure.files import File, InclusionLevel
+
+    for page in site_pages(result):
+        existing = files.get_file_from_path(page.src_uri)
+        if existing is not None:
+            files.remove(existing)
+        file = File.generated(config, page.src_uri, content=page.content)
+        # Report and agency pages stay out of the global nav: MkDocs renders the nav into every
+        # page, which is quadratic in the number of reports.
+        file.inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(file)
+    return files
+
+
+def home_markdown(markdown: str, page, result: Result | None) -> str:
+    if result is None or page.file.src_uri != "index.md":
+        return markdown
+    return markdown + "\n" + home_summary(result)

@@ -1,0 +1,18 @@
+"""MkDocs hooks: wiring only. The work is done by the `nianbao` package (see nianbao/site.py)."""
+
+from nianbao import site
+
+_result = None
+
+
+def on_pre_build(config, **kwargs):
+    global _result
+    _result = site.check_reports(config)
+
+
+def on_files(files, config, **kwargs):
+    return site.add_pages(files, config, _result)
+
+
+def on_page_markdown(markdown, page, **kwargs):
+    return site.home_markdown(markdown, page, _result)
