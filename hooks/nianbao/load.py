@@ -36,9 +36,10 @@ class Corpus:
 def display_path(path: Path) -> str:
     """Paths as the editor typed them: relative to the working folder where possible."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def load_corpus(root: str | os.PathLike, only: set[str] | None = None) -> Corpus:

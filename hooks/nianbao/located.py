@@ -102,14 +102,19 @@ def syntax_message(err: yaml.MarkedYAMLError) -> str:
 def _construct(node: yaml.Node, path: tuple, parsed: Parsed, seen: set[int], depth: int) -> Any:
     parsed.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if id(node) in seen:
-        _issue(parsed, node, "FMT-YAML", "不允许使用 YAML 别名（*引用）")
+        # An alias composes to the anchored node itself, so its marks are the anchor's: point at
+        # the key that holds the alias instead.
+        line, col = parsed.key_marks.get(path, parsed.marks[path])
+        parsed.marks[path] = (line, col)
+        parsed.issues.append(Issue(line, col, "FMT-YAML", "不允许使用 YAML 别名（*引用）"))
         return None
     seen.add(id(node))
     if depth > MAX_DEPTH:
         _issue(parsed, node, "FMT-YAML", f"嵌套过深（超过 {MAX_DEPTH} 层）")
         return None
     if node.tag not in _PLAIN_TAGS:
-        _issue(parsed, node, "FMT-YAML", f"不允许使用 YAML 标签 {node.tag}")
+        shown = node.tag.replace(_TAG, "!!")
+        _issue(parsed, node, "FMT-YAML", f"不允许使用 YAML 标签 {shown}（只能写数字、文字、null、列表和映射）")
         return None
     if isinstance(node, yaml.MappingNode):
         return _mapping(node, path, parsed, seen, depth)
