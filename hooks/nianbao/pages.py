@@ -120,7 +120,7 @@ def narrative_with_tables(report: Report, problems: list[Problem]) -> str:
         block = ["", render_table(report, tid, problems), ""]
         if at is None:
             at = insertion_point(out, list(sections), section["num"])
-            block = ["", f"## {section['no']}、{section['title']}"] + block
+            block = ["", f"## {section['num']}、{section['title']}"] + block
             out[at:at] = block
         else:
             out[at + 1:at + 1] = block

@@ -1,0 +1,161 @@
+"""Real site builds in temp folders (MkDocs and ProperDocs), asserted through their HTML."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, line_of, report_data, write_report
+
+
+def make_project(tmp_path: Path, seed: bool = True) -> Path:
+    project = tmp_path / "site-src"
+    project.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", project)
+    shutil.copytree(REPO / "docs", project / "docs")
+    shutil.copytree(REPO / "hooks", project / "hooks", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    if seed:
+        shutil.copytree(REPO / "reports", project / "reports")
+    else:
+        (project / "reports").mkdir()
+    return project
+
+
+def build(project: Path, tool: str = "mkdocs") -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    env.pop("NIANBAO_REPORTS", None)
+    command = [sys.executable, "-m", tool, "build", "--strict", "-f", str(project / "mkdocs.yml")]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+def page(project: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((project / "site" / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("built"))
+    write_report(project / "reports", report_data(slug="ceshi-zhen", year=2022))
+    write_report(project / "reports", report_data(slug="ceshi-zhen", year=2023))
+    data = report_data(slug="ceshi-ju", year=2023)
+    data["t4"]["cases"][4] = 0
+    data["acknowledged"] = [{"rule": "T4-SUM", "reason": "原文复议总计印为 0，已与原文核对"}]
+    write_report(project / "reports", data,
+                 agency={"name": "测试市测试局", "kind": "政府部门", "region": "测试省/测试市"})
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    return project
+
+
+def test_report_page_has_title_meta_narrative_and_tables(built):
+    soup = page(built, "luoyuan-songshan/2019")
+    assert soup.h1.get_text(strip=True) == "罗源县松山镇2019年政府信息公开工作年度报告"
+    meta = soup.select_one(".nb-meta").get_text()
+    assert "罗源县松山镇人民政府" in meta and "2020-01-08" in meta and "gov-2019" in meta
+    assert {t["id"] for t in soup.select("table.nb-table")} == {"table-t2", "table-t3", "table-t4"}
+    headings = [h.get_text(strip=True) for h in soup.select("article h2")]
+    assert headings[:6] == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+                            "六、其他需要报告的事项"]
+    # each table sits right under its own section heading
+    for heading, tid in zip(soup.select("article h2")[1:4], ("t2", "t3", "t4")):
+        assert heading.find_next("table")["id"] == f"table-{tid}"
+    assert "我镇主动公开政府信息16条" in soup.get_text()
+    assert soup.select_one("#check") is not None
+
+
+def test_report_pages_stay_out_of_the_nav(built):
+    soup = page(built, "years")
+    nav_links = [a.get("href", "") for a in soup.select("nav.md-nav--primary a")]
+    assert not any("luoyuan-songshan" in href or "ceshi" in href for href in nav_links)
+    assert any("agencies" in href for href in nav_links)
+
+
+def test_agencies_index_groups_by_region(built):
+    soup = page(built, "agencies")
+    text = soup.select_one("article").get_text()
+    assert text.index("福建省") < text.index("福州市") < text.index("罗源县") < text.index("罗源县松山镇人民政府")
+    links = {a.get_text(): a["href"] for a in soup.select("article li a")}
+    assert links["罗源县松山镇人民政府"] == "../luoyuan-songshan/"
+    assert links["测试市测试局"] == "../ceshi-ju/"
+
+
+def test_year_page_lists_the_year_reports_with_key_figures(built):
+    soup = page(built, "years/2023")
+    rows = soup.select("article table tbody tr")
+    names = [r.find("a").get_text() for r in rows]
+    assert sorted(names) == ["测试县测试镇人民政府", "测试市测试局"]
+    header = [th.get_text() for th in soup.select("article table thead th")]
+    assert header[:7] == ["机构", "新收申请", "上年结转", "办结", "结转下年", "复议总计", "诉讼总计"]
+    town = next(r for r in rows if "测试镇" in r.get_text())
+    assert [td.get_text() for td in town.find_all("td")][1:7] == ["13", "1", "13", "1", "1", "1"]
+    seed_rows = page(built, "years/2019").select("article table tbody tr")
+    assert [r.find("a").get_text() for r in seed_rows] == ["罗源县松山镇人民政府"]
+    # the seed prints 新收 总计 blank: the index keeps it blank
+    assert [td.get_text() for td in seed_rows[0].find_all("td")][1] == ""
+
+
+def test_agency_page_lists_reports_by_year(built):
+    soup = page(built, "ceshi-zhen")
+    years = [a.get_text() for a in soup.select("article table tbody a")]
+    assert years == ["2023 年", "2022 年"]
+
+
+def test_acknowledged_problem_shown_on_the_page(built):
+    soup = page(built, "ceshi-ju/2023")
+    panel = soup.select_one("#check").find_parent().get_text()
+    assert "T4-SUM" in panel and "已确认" in panel and "原文复议总计印为 0" in panel
+    assert soup.select("td.nb-flag-ack")
+
+
+def test_search_index_segments_chinese(built):
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    docs = [d for d in index["docs"] if d["location"].startswith("luoyuan-songshan/2019/")]
+    text = " ".join(d["title"] + " " + d["text"] for d in docs)
+    assert "\u200b" in text and "松山镇" in text.replace("\u200b", "")
+
+
+def test_no_external_requests_in_pages(built):
+    for html in (built / "site").rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for node in soup.find_all(tag):
+                target = node.get(attr) or ""
+                assert not target.startswith(("http:", "https:", "//")), (html, target)
+
+
+def test_broken_report_stops_the_build_with_a_located_message(tmp_path):
+    project = make_project(tmp_path)
+    data = report_data(slug="broken-town")
+    data["t3"]["granted"][1] = 2
+    path = write_report(project / "reports", data)
+    done = build(project)
+    assert done.returncode != 0
+    line = line_of(path, "granted:")
+    assert f"broken-town/2022.yml:{line}:" in done.stderr and "[T3-ROW]" in done.stderr
+    assert "报告检查未通过" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (project / "site").exists()
+
+
+def test_properdocs_builds_the_same_site(tmp_path):
+    project = make_project(tmp_path)
+    done = build(project, tool="properdocs")
+    assert done.returncode == 0, done.stderr
+    soup = page(project, "luoyuan-songshan/2019")
+    assert soup.select_one("#table-t3") is not None
+
+
+def test_empty_repo_builds(tmp_path):
+    project = make_project(tmp_path, seed=False)
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    assert "暂无机构" in page(project, "agencies").get_text()
