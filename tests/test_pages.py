@@ -1,0 +1,74 @@
+"""Generated page sources: where the tables go, what the check panel says, rule documentation."""
+
+from __future__ import annotations
+
+import re
+
+from nianbao.check import check_path
+from nianbao.pages import report_page
+from nianbao.rules import RULES
+
+from conftest import REPO, report_data, write_report
+
+
+def page_for(reports, narrative):
+    write_report(reports, report_data(), narrative=narrative)
+    result = check_path(reports)
+    report = result.corpus.reports[0]
+    return report_page(report, result.corpus.agencies[report.agency], result.by_report[report.key])
+
+
+def positions(text, *needles):
+    return [text.index(n) for n in needles]
+
+
+def test_tables_follow_their_section_headings(reports):
+    narrative = ("前言。\n\n## 一、总体情况\n\n正文。\n\n## 二、主动公开政府信息情况\n\n"
+                 "## 三、收到和处理政府信息公开申请情况\n\n表后说明。\n\n## 四、政府信息公开行政复议、行政诉讼情况\n\n"
+                 "## 五、存在的主要问题及改进情况\n\n问题。\n")
+    text = page_for(reports, narrative)
+    order = positions(text, "## 二、", 'id="table-t2"', "## 三、", 'id="table-t3"', "表后说明",
+                      "## 四、", 'id="table-t4"', "## 五、")
+    assert order == sorted(order)
+
+
+def test_editor_places_a_table_explicitly(reports):
+    narrative = ("## 三、收到和处理政府信息公开申请情况\n\n表前说明。\n\n{{ t3 }}\n\n表后说明。\n")
+    text = page_for(reports, narrative)
+    assert text.count('id="table-t3"') == 1
+    assert positions(text, "表前说明", 'id="table-t3"', "表后说明") == sorted(
+        positions(text, "表前说明", 'id="table-t3"', "表后说明"))
+    assert "{{ t3 }}" not in text
+
+
+def test_missing_section_headings_are_supplied_in_order(reports):
+    text = page_for(reports, "## 一、总体情况\n\n正文。\n\n## 五、存在的主要问题及改进情况\n\n问题。\n")
+    order = positions(text, "## 一、", "## 二、主动公开政府信息情况", 'id="table-t2"',
+                      "## 三、收到和处理政府信息公开申请情况", "## 四、政府信息公开行政复议、行政诉讼情况",
+                      'id="table-t4"', "## 五、")
+    assert order == sorted(order)
+
+
+def test_check_panel_lists_problems_with_positions(reports):
+    data = report_data()
+    data["t2"]["coercion"] = [None]
+    path = write_report(reports, data)
+    result = check_path(reports)
+    report = result.corpus.reports[0]
+    text = report_page(report, result.corpus.agencies[report.agency], result.by_report[report.key])
+    panel = text[text.index("## 数据核验"):]
+    assert "BLANK：应填数字的单元格空白或为占位符（警告，1 处）" in panel
+    assert re.search(r"第 \d+ 行第 \d+ 列：“行政强制”的“本年处理决定数量”空白", panel)
+
+
+def test_every_rule_is_documented():
+    doc = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### ([A-Z0-9-]+) \{#([a-z0-9-]+)\}", doc, re.M))
+    ids = {rule_id for rule_id, _ in documented}
+    assert all(anchor == rule_id.lower() for rule_id, anchor in documented)
+    assert set(RULES) <= ids
+    for code in ("ACK-UNUSED", "FMT-YAML", "FMT-ENCODING", "FMT-DUPKEY", "FMT-KEY", "FMT-TYPE",
+                 "FMT-VALUE", "FMT-ROW", "FMT-COLS", "FMT-PATH", "FMT-MD"):
+        assert code in ids
+    source = "".join(p.read_text(encoding="utf-8") for p in (REPO / "hooks" / "nianbao").rglob("*.py"))
+    assert set(re.findall(r'"(FMT-[A-Z]+)"', source)) <= ids
