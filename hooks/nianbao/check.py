@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .load import Corpus, load_corpus
@@ -25,19 +25,19 @@ class Result:
     def blocking(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error" and p.acknowledged is None]
 
-    def counts(self) -> Counter:
-        counts = Counter(p.level for p in self.problems if p.acknowledged is None)
-        counts["acknowledged"] = sum(1 for p in self.problems if p.acknowledged is not None)
-        return counts
-
     def summary(self) -> str:
-        c = self.counts()
-        reports = len(self.corpus.reports)
-        text = (f"检查了 {len(self.corpus.agencies)} 个机构的 {reports} 份报告：{c['error']} 个错误，"
-                f"{c['warning']} 个警告，{c['info']} 个提示")
-        if c["acknowledged"]:
-            text += f"，另有 {c['acknowledged']} 个已确认的问题"
-        return text
+        return summarize(len(self.corpus.agencies), len(self.corpus.reports), self.problems)
+
+
+def summarize(agencies: int, reports: int, problems: list[Problem]) -> str:
+    open_ = [p for p in problems if p.acknowledged is None]
+    counts = {level: sum(1 for p in open_ if p.level == level) for level in ("error", "warning", "info")}
+    text = (f"检查了 {agencies} 个机构的 {reports} 份报告：{counts['error']} 个错误，"
+            f"{counts['warning']} 个警告，{counts['info']} 个提示")
+    acked = len(problems) - len(open_)
+    if acked:
+        text += f"，{acked} 个已确认的问题"
+    return text + ("。未通过。" if counts["error"] else "。通过。")
 
 
 def check_path(root: str | os.PathLike, only: set[str] | None = None) -> Result:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .check import Result, check_path
+from .check import Result, check_path, summarize
 from .model import Problem
 
 
@@ -78,14 +78,7 @@ def check_target(target: Path):
 def summary(results: list[Result], problems: list[Problem]) -> str:
     agencies = sum(len(r.corpus.agencies) for r in results)
     reports = sum(len(r.corpus.reports) for r in results)
-    errors = sum(1 for p in problems if p.level == "error" and p.acknowledged is None)
-    warnings = sum(1 for p in problems if p.level == "warning" and p.acknowledged is None)
-    infos = sum(1 for p in problems if p.level == "info" and p.acknowledged is None)
-    acked = sum(1 for p in problems if p.acknowledged is not None)
-    text = f"检查了 {agencies} 个机构的 {reports} 份报告：{errors} 个错误，{warnings} 个警告，{infos} 个提示"
-    if acked:
-        text += f"，{acked} 个已确认的问题"
-    return text + ("。未通过。" if errors else "。通过。")
+    return summarize(agencies, reports, problems)
 
 
 def github_line(problem: Problem) -> str:

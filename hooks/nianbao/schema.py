@@ -154,20 +154,25 @@ def check_meta(c: Checker, data: dict) -> dict:
     return meta
 
 
-def check_attachments(c: Checker, value: Any) -> list[dict]:
+def records(c: Checker, value: Any, key: str, fields: tuple[str, str], what: str):
+    """The items of a list of two-field mappings, each with its YAML path and field texts."""
     if value is None:
-        return []
+        return
     if not isinstance(value, list):
-        c.at(("attachments",), "FMT-TYPE", "附件应为列表，每项含 title 和 url")
-        return []
-    found = []
+        c.at((key,), "FMT-TYPE", f"{what}（{key}）应为列表，每项含 {fields[0]} 和 {fields[1]}")
+        return
     for i, item in enumerate(value):
-        where = ("attachments", i)
-        item = c.mapping(item, where, "附件")
+        where = (key, i)
+        item = c.mapping(item, where, what)
         if item is None:
             continue
-        c.keys(item, where, {"title": True, "url": True}, "附件")
-        title, url = c.text(item, "title", where), c.text(item, "url", where)
+        c.keys(item, where, dict.fromkeys(fields, True), what)
+        yield where, c.text(item, fields[0], where), c.text(item, fields[1], where)
+
+
+def check_attachments(c: Checker, value: Any) -> list[dict]:
+    found = []
+    for _, title, url in records(c, value, "attachments", ("title", "url"), "附件"):
         if title and url:
             found.append({"title": title, "url": url})
     return found
@@ -195,19 +200,8 @@ def check_headers(c: Checker, value: Any, edition) -> dict[str, str]:
 
 
 def check_acknowledged(c: Checker, value: Any) -> dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, list):
-        c.at(("acknowledged",), "FMT-TYPE", "已确认的问题（acknowledged）应为列表，每项含 rule 和 reason")
-        return {}
     found = {}
-    for i, item in enumerate(value):
-        where = ("acknowledged", i)
-        item = c.mapping(item, where, "已确认的问题")
-        if item is None:
-            continue
-        c.keys(item, where, {"rule": True, "reason": True}, "已确认的问题")
-        rule, reason = c.text(item, "rule", where), c.text(item, "reason", where)
+    for where, rule, reason in records(c, value, "acknowledged", ("rule", "reason"), "已确认的问题"):
         if rule is not None and (not RULE_ID.match(rule) or rule.startswith("FMT-")):
             c.at(where + ("rule",), "FMT-VALUE", f"“{rule}”不是可以确认的规则代码（格式问题必须改正）")
         elif rule and reason:
