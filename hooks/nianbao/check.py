@@ -18,10 +18,6 @@ class Result:
     by_report: dict[tuple[str, int], list[Problem]] = field(default_factory=dict)
 
     @property
-    def failed(self) -> bool:
-        return any(p.level == "error" and p.acknowledged is None for p in self.problems)
-
-    @property
     def blocking(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error" and p.acknowledged is None]
 

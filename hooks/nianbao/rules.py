@@ -153,7 +153,7 @@ def non_negative(report: Report) -> Iterator[Finding]:
         if isinstance(value, str):
             if FULLWIDTH.search(value):
                 yield Finding(cell, f"{where}含全角数字“{value}”，应使用半角数字")
-            elif column.kind != "money" or not MONEY.match(value):
+            elif column.kind not in ("money", "decimal") or not MONEY.match(value):
                 yield Finding(cell, f"{where}应为数字，原文为“{value}”")
         elif column.kind in ("count", "change") and not isinstance(value, int):
             yield Finding(cell, f"{where}应为整数，原文为 {cell.text}")
