@@ -11,7 +11,7 @@ import pytest
 from nianbao import dump, editions
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO.parent / "shared" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 T3_2021 = {
     # natural, commercial, research, social, legal, other, total
