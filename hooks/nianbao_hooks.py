@@ -16,3 +16,7 @@ def on_files(files, config, **kwargs):
 
 def on_page_markdown(markdown, page, **kwargs):
     return site.home_markdown(markdown, page, _result)
+
+
+def on_page_content(html, page, **kwargs):
+    return site.clean_report_page(html, page)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import editions, located, schema
+from . import editions, located, safety, schema
 from .model import Agency, Problem, Report
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -86,6 +86,7 @@ def load_agency_dir(folder: Path, corpus: Corpus) -> None:
         years.setdefault(int(match.group(1)), set()).add(match.group(2))
     for year, kinds in sorted(years.items()):
         yml, md = folder / f"{year}.yml", folder / f"{year}.md"
+        narrative = read_narrative(md, corpus) if "md" in kinds else None
         if "yml" not in kinds:
             corpus.problems.append(Problem(display_path(md), 1, 1, "error", "FMT-MD",
                                            f"有 {year}.md 但缺少报告数据文件 {year}.yml"))
@@ -93,12 +94,18 @@ def load_agency_dir(folder: Path, corpus: Corpus) -> None:
         report = read_report(yml, slug, year, corpus)
         if report is None:
             continue
-        if "md" not in kinds:
+        if narrative is None:
             corpus.problems.append(Problem(report.path, 1, 1, "error", "FMT-MD",
                                            f"缺少报告正文文件 {year}.md"))
-        else:
-            report.narrative = read_text(md, corpus) or ""
+        report.narrative = narrative or ""
         corpus.reports.append(report)
+
+
+def read_narrative(path: Path, corpus: Corpus) -> str:
+    """The narrative Markdown, with its unsafe markup recorded as problems."""
+    text = read_text(path, corpus) or ""
+    corpus.problems.extend(safety.check_markdown(text, display_path(path)))
+    return text
 
 
 def read_yaml(path: Path, corpus: Corpus) -> located.Parsed | None:

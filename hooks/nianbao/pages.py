@@ -19,6 +19,7 @@ from .rules import RULES
 HEADING = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、")
 MARKER = re.compile(r"^\{\{\s*(t[234])\s*\}\}\s*$")
 RULES_PAGE = "rules.md"
+REPORT_URI = re.compile(r"^[a-z0-9-]+/\d{4}\.md$")
 
 
 @dataclass

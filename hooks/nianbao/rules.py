@@ -135,6 +135,12 @@ FULLWIDTH = re.compile(r"[０-９]")
 MONEY = re.compile(r"^\s*-?[0-9][0-9,，]*(\.[0-9]+)?\s*(万?元)?\s*$")
 
 
+def cell_name(table, row, column) -> str:
+    if not table.row_labels:  # table 四 has one unlabelled row
+        return f"“{column.name}”"
+    return f"“{short(row.label)}”的“{column.name}”"
+
+
 def cells(report: Report) -> Iterator[tuple]:
     for tid, rows in report.tables.items():
         table = report.edition.tables[tid]
@@ -148,7 +154,7 @@ def non_negative(report: Report) -> Iterator[Finding]:
     for table, row, column, cell in cells(report):
         if cell.blank or cell.placeholder:
             continue
-        where = f"“{short(row.label)}”的“{column.name}”"
+        where = cell_name(table, row, column)
         value = cell.value
         if isinstance(value, str):
             if FULLWIDTH.search(value):
@@ -164,7 +170,7 @@ def non_negative(report: Report) -> Iterator[Finding]:
 @rule("BLANK", "W", "应填数字的单元格空白或为占位符")
 def blank(report: Report) -> Iterator[Finding]:
     for table, row, column, cell in cells(report):
-        where = f"“{short(row.label)}”的“{column.name}”"
+        where = cell_name(table, row, column)
         if cell.blank:
             yield Finding(cell, f"{where}空白（原文未填数字，不按 0 计算）")
         elif cell.placeholder:

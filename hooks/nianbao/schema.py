@@ -202,7 +202,7 @@ def check_headers(c: Checker, value: Any, edition) -> dict[str, str]:
 def check_acknowledged(c: Checker, value: Any) -> dict[str, str]:
     found = {}
     for where, rule, reason in records(c, value, "acknowledged", ("rule", "reason"), "已确认的问题"):
-        if rule is not None and (not RULE_ID.match(rule) or rule.startswith("FMT-")):
+        if rule is not None and (not RULE_ID.match(rule) or rule.startswith(("FMT-", "MD-"))):
             c.at(where + ("rule",), "FMT-VALUE", f"“{rule}”不是可以确认的规则代码（格式问题必须改正）")
         elif rule and reason:
             found[rule] = reason

@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 from .check import Result, check_path
-from .pages import home_summary, site_pages
+from .pages import REPORT_URI, home_summary, site_pages
+from .safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 
@@ -67,3 +68,10 @@ def home_markdown(markdown: str, page, result: Result | None) -> str:
     if result is None or page.file.src_uri != "index.md":
         return markdown
     return markdown + "\n" + home_summary(result)
+
+
+def clean_report_page(html: str, page) -> str:
+    """Report pages carry editors' Markdown: only allow-listed markup reaches the reader."""
+    if REPORT_URI.match(page.file.src_uri):
+        return clean_html(html)
+    return html
