@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import segno
 from bs4 import BeautifulSoup
 
 from conftest import REPO, line_of, report_data, write_report
@@ -28,8 +29,12 @@ def make_project(tmp_path: Path, seed: bool = True) -> Path:
     return project
 
 
+SITE_URL = "https://nianbao.example.org/"
+
+
 def build(project: Path, tool: str = "mkdocs") -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true",
+               NIANBAO_SITE_URL=SITE_URL, SOURCE_DATE_EPOCH="1700000000")
     env.pop("NIANBAO_REPORTS", None)
     command = [sys.executable, "-m", tool, "build", "--strict", "-f", str(project / "mkdocs.yml")]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
@@ -159,3 +164,22 @@ def test_empty_repo_builds(tmp_path):
     done = build(project)
     assert done.returncode == 0, done.stderr
     assert "暂无机构" in page(project, "agencies").get_text()
+
+
+def test_government_meta_tags_and_qr_code(built):
+    soup = page(built, "luoyuan-songshan/2019")
+    meta = {m["name"]: m["content"] for m in soup.find_all("meta") if m.get("name", "")[:1].isupper()}
+    assert meta == {
+        "SiteName": "政府信息公开工作年度报告",
+        "ColumnName": "政府信息公开工作年度报告",
+        "ArticleTitle": "罗源县松山镇2019年政府信息公开工作年度报告",
+        "PubDate": "2020-01-08",
+        "ContentSource": "罗源县松山镇人民政府",
+        "Keywords": "政府信息公开,年度报告,罗源县松山镇人民政府,2019",
+        "Description": "罗源县松山镇人民政府2019年政府信息公开工作年度报告",
+        "Url": SITE_URL + "luoyuan-songshan/2019/",
+    }
+    qr = soup.select_one("figure.nb-qr svg path")
+    expected = BeautifulSoup(segno.make(SITE_URL + "luoyuan-songshan/2019/", error="m").svg_inline(scale=2),
+                             "html.parser").path
+    assert qr["d"] == expected["d"]

@@ -6,10 +6,13 @@ between generated pages are Markdown links to source files, so MkDocs resolves a
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+
+import segno
 
 from .check import Result
 from .model import LEVEL_NAMES, Agency, Problem, Report
@@ -20,6 +23,18 @@ HEADING = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、")
 MARKER = re.compile(r"^\{\{\s*(t[234])\s*\}\}\s*$")
 RULES_PAGE = "rules.md"
 REPORT_URI = re.compile(r"^[a-z0-9-]+/\d{4}\.md$")
+
+
+@dataclass
+class SiteInfo:
+    name: str = "政府信息公开工作年度报告"
+    url: str | None = None  # the published address (mkdocs.yml site_url), for QR codes and Url meta
+
+    def absolute(self, uri: str) -> str | None:
+        if not self.url:
+            return None
+        path = uri[: -len("index.md")] if uri.endswith("index.md") else uri[: -len(".md")] + "/"
+        return self.url.rstrip("/") + "/" + path
 
 
 @dataclass
@@ -51,9 +66,10 @@ def year_uri(year: int) -> str:
     return f"years/{year}.md"
 
 
-def site_pages(result: Result) -> list[Page]:
+def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
     corpus = result.corpus
-    pages = [Page(report_uri(r), report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, [])))
+    site = site or SiteInfo()
+    pages = [Page(report_uri(r), report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, []), site))
              for r in corpus.reports if r.agency in corpus.agencies]
     for slug, agency in corpus.agencies.items():
         pages.append(Page(agency_uri(slug), agency_page(agency, corpus.reports_of(slug), result)))
@@ -69,13 +85,49 @@ def site_pages(result: Result) -> list[Page]:
 
 # -- a report -----------------------------------------------------------------------------
 
-def report_page(report: Report, agency: Agency, problems: list[Problem]) -> str:
+def report_page(report: Report, agency: Agency, problems: list[Problem], site: SiteInfo | None = None) -> str:
+    site = site or SiteInfo()
     uri = report_uri(report)
-    title = report.meta.get("title") or f"{agency.name}{report.year}年政府信息公开工作年度报告"
-    parts = [f"# {md_text(title)}", "", meta_block(report, agency, problems, uri), ""]
+    title = report_title(report, agency)
+    parts = [front_matter(report, agency, site), f"# {md_text(title)}", ""]
+    address = site.absolute(uri)
+    if address:
+        parts += [qr_figure(address), ""]
+    parts += [meta_block(report, agency, problems, uri), ""]
     parts.append(narrative_with_tables(report, problems))
     parts += ["", check_panel(problems, uri)]
     return "\n".join(parts) + "\n"
+
+
+def report_title(report: Report, agency: Agency) -> str:
+    return report.meta.get("title") or f"{agency.name}{report.year}年政府信息公开工作年度报告"
+
+
+def front_matter(report: Report, agency: Agency, site: SiteInfo) -> str:
+    """Page meta: the government-site tags (SiteName, ArticleTitle, PubDate …) from the data."""
+    title = report_title(report, agency)
+    received = report.cell("t3", "new_received", "total")
+    description = f"{agency.name}{report.year}年政府信息公开工作年度报告"
+    if received is not None and received.number is not None:
+        description += f"：本年新收政府信息公开申请 {received.number} 件"
+    tags = {
+        "SiteName": site.name,
+        "ColumnName": "政府信息公开工作年度报告",
+        "ArticleTitle": title,
+        "PubDate": report.meta.get("published") or "",
+        "ContentSource": agency.name,
+        "Keywords": f"政府信息公开,年度报告,{agency.name},{report.year}",
+        "Description": description,
+        "Url": site.absolute(report_uri(report)) or report_uri(report)[: -len(".md")] + "/",
+    }
+    lines = ["---", f"description: {json.dumps(description, ensure_ascii=False)}", "gov_meta:"]
+    lines += [f"  {name}: {json.dumps(value, ensure_ascii=False)}" for name, value in tags.items()]
+    return "\n".join(lines + ["---", ""])
+
+
+def qr_figure(address: str) -> str:
+    svg = segno.make(address, error="m").svg_inline(scale=2, border=2, title="手机扫码打开本页")
+    return f'<figure class="nb-qr" markdown="0">{svg}<figcaption>手机扫码阅读</figcaption></figure>'
 
 
 def meta_block(report: Report, agency: Agency, problems: list[Problem], uri: str) -> str:

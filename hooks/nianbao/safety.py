@@ -101,7 +101,7 @@ def position(text: str, offset: int) -> tuple[int, int]:
 PAGE_TAGS = ALLOWED_TAGS | {
     "article", "aside", "blockquote", "code", "dd", "details", "dl", "dt", "figure", "h1", "h2",
     "h3", "h4", "h5", "h6", "hr", "img", "li", "nav", "ol", "pre", "section", "summary", "svg",
-    "path", "rect", "ul", "time",
+    "path", "rect", "ul", "time", "title", "figcaption",
 }
 PAGE_ATTRIBUTES = {
     "*": {"class", "id", "title", "role", "tabindex", "aria-label", "aria-hidden", "lang", "dir"},

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from .check import Result, check_path
-from .pages import REPORT_URI, home_summary, site_pages
+from .pages import REPORT_URI, SiteInfo, home_summary, site_pages
 from .safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -52,7 +52,8 @@ def check_reports(config) -> Result:
 def add_pages(files, config, result: Result):
     from mkdocs.structure.files import File, InclusionLevel
 
-    for page in site_pages(result):
+    info = SiteInfo(name=config.site_name, url=config.site_url or None)
+    for page in site_pages(result, info):
         existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
             files.remove(existing)
