@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .check import Result, check_path, summarize
+from .fmt import format_file
+from .scaffold import ScaffoldError, new_report
+from .schema import AGENCY_KINDS
+from .schemas import write_schemas
 from .model import Problem
 
 
@@ -35,6 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="输出格式：text（默认）或 github（GitHub Actions 注释）")
     check.add_argument("--quiet", "-q", action="store_true", help="只列出错误，不列出警告和提示")
     check.set_defaults(run=run_check)
+
+    new = commands.add_parser("new", help="新建一份空白报告（按年度选用格式版本）",
+                              description="新建 reports/<机构代码>/<年度>.yml 和 .md；新机构需要 --name 和 --region")
+    new.add_argument("slug", metavar="机构代码", help="小写拼音和连字符，如 luoyuan-songshan")
+    new.add_argument("year", metavar="年度", type=int)
+    new.add_argument("--name", help="机构全称（新机构必填）")
+    new.add_argument("--region", help="所属地区，如 福建省/福州市/罗源县（新机构必填）")
+    new.add_argument("--kind", choices=list(AGENCY_KINDS), help="机构类型（默认按名称推断）")
+    new.add_argument("--reports", default="reports", help="报告目录（默认 reports）")
+    new.set_defaults(run=run_new)
+
+    fmt = commands.add_parser("fmt", help="把报告 YAML 整理为标准版式（保留注释和原值）",
+                              description="按标准版式重写报告 YAML：每个表格行一行、列对齐，保留编辑的注释和每个值的原文")
+    fmt.add_argument("paths", nargs="*", metavar="路径", help="报告文件或目录；默认为 reports/")
+    fmt.add_argument("--check", action="store_true", help="只检查，不改写；有需要整理的文件时退出码为 1")
+    fmt.set_defaults(run=run_fmt)
+
+    schema = commands.add_parser("schema", help="生成报告 YAML 的 JSON Schema（供编辑器补全和提示）")
+    schema.add_argument("--out", default="docs/schemas", help="输出目录（默认 docs/schemas）")
+    schema.set_defaults(run=run_schema)
     return parser
 
 
@@ -56,6 +81,65 @@ def run_check(args: argparse.Namespace) -> int:
         print(github_line(problem) if args.format == "github" else problem.format())
     print(summary(results, problems))
     return 1 if any(p.level == "error" and p.acknowledged is None for p in problems) else 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    try:
+        written = new_report(Path(args.reports), args.slug, args.year, args.name, args.region, args.kind)
+    except ScaffoldError as err:
+        print(f"nianbao: {err}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"已创建 {path}")
+    print("按原文填写后运行 `nianbao check` 检查。")
+    return 0
+
+
+def run_fmt(args: argparse.Namespace) -> int:
+    files = report_files([Path(p) for p in args.paths or ["reports"]])
+    if files is None:
+        return 2
+    failed = changed = 0
+    for path in files:
+        outcome = format_file(path)
+        if outcome.problems:
+            failed += 1
+            for problem in outcome.problems:
+                print(problem.format())
+            print(f"{outcome.path}: 有格式问题，未整理（先按上面的提示改正）")
+        elif outcome.changed:
+            changed += 1
+            if args.check:
+                print(f"{outcome.path}: 需要整理")
+            else:
+                atomic_write(path, outcome.text)
+                print(f"{outcome.path}: 已整理")
+    verb = "需要整理" if args.check else "已整理"
+    print(f"共 {len(files)} 个报告文件：{changed} 个{verb}，{failed} 个有格式问题。")
+    return 1 if failed or (args.check and changed) else 0
+
+
+def report_files(paths: list[Path]) -> list[Path] | None:
+    files = []
+    for path in paths:
+        if not path.exists():
+            print(f"nianbao: 找不到“{path}”", file=sys.stderr)
+            return None
+        files += [path] if path.is_file() else sorted(p for p in path.rglob("*.yml") if p.name != "agency.yml")
+    return files
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Never leave a half-written report: write beside it, then rename over it."""
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    for path in write_schemas(Path(args.out)):
+        print(f"已写入 {path}")
+    return 0
 
 
 def check_target(target: Path):

@@ -54,6 +54,7 @@ class Parsed:
     marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # value positions
     key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # key positions
     texts: dict[tuple, str] = field(default_factory=dict)  # scalar text as written
+    ends: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # where each value ends
     issues: list[Issue] = field(default_factory=list)
     ok: bool = True
 
@@ -101,6 +102,7 @@ def syntax_message(err: yaml.MarkedYAMLError) -> str:
 
 def _construct(node: yaml.Node, path: tuple, parsed: Parsed, seen: set[int], depth: int) -> Any:
     parsed.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    parsed.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
     if id(node) in seen:
         # An alias composes to the anchored node itself, so its marks are the anchor's: point at
         # the key that holds the alias instead.

@@ -1,0 +1,111 @@
+"""JSON Schemas of agency.yml and <year>.yml (one per edition), generated from the edition spec.
+
+Editors' YAML tooling (yaml-language-server) reads them for completion and inline errors; the
+site publishes them with the data downloads.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import editions
+from .load import SLUG
+from .model import Edition
+from .schema import AGENCY_KINDS, KEY_NAMES
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+CELL_TYPES = ["integer", "number", "string", "null"]
+
+
+def file_name(edition_id: str) -> str:
+    return f"report-{edition_id}.schema.json"
+
+
+def text_field(key: str, **extra) -> dict:
+    return {"type": ["string", "null"], "description": KEY_NAMES[key], **extra}
+
+
+def report_schema(edition: Edition) -> dict:
+    tables = {tid: table_schema(edition, tid) for tid in edition.tables}
+    return {
+        "$schema": DRAFT,
+        "$id": file_name(edition.id),
+        "title": f"政府信息公开工作年度报告（{edition.id}，{edition.document}）",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["agency", "year", "edition", "published", "t2", "t3", "t4"],
+        "properties": {
+            "agency": {"type": "string", "pattern": SLUG.pattern, "description": "机构代码（与所在目录名相同）"},
+            "year": {"type": "integer", "minimum": 2008, "description": "年度（与文件名相同）"},
+            "edition": {"const": edition.id, "description": f"格式版本：{edition.name}"},
+            "title": text_field("title"),
+            "published": text_field("published", pattern=r"^\d{4}-\d{2}-\d{2}$"),
+            "source_url": text_field("source_url", pattern=r"^https?://"),
+            "index_no": text_field("index_no"),
+            "doc_no": text_field("doc_no"),
+            "attachments": records("附件", "title", "url"),
+            "headers": {"type": "object", "description": "原文表头与格式不同之处：表.行.列 → 原文表头",
+                        "propertyNames": {"pattern": r"^t[234]\.[a-z_]+\.[a-z_]+$"},
+                        "additionalProperties": {"type": "string"}},
+            "acknowledged": records("已核对原文、按原文发布的问题", "rule", "reason"),
+            **tables,
+        },
+    }
+
+
+def records(description: str, first: str, second: str) -> dict:
+    return {"type": "array", "description": description,
+            "items": {"type": "object", "additionalProperties": False, "required": [first, second],
+                      "properties": {first: {"type": "string"}, second: {"type": "string"}}}}
+
+
+def table_schema(edition: Edition, tid: str) -> dict:
+    table = edition.tables[tid]
+    alternatives = table.alternatives
+    replaced = {row for rows in alternatives.values() for row in rows}
+    properties = {}
+    for row in table.rows + [table.alt_row(alt) for alt in alternatives]:
+        columns = table.columns_of(row.id)
+        properties[row.id] = {
+            "type": "array", "minItems": len(columns), "maxItems": len(columns),
+            "description": f"{row.label}：[{'、'.join(c.name for c in columns)}]",
+            "prefixItems": [{"type": CELL_TYPES, "description": c.name} for c in columns],
+        }
+    return {"type": "object", "description": table.title, "additionalProperties": False,
+            "required": [r.id for r in table.rows if r.id not in replaced], "properties": properties}
+
+
+def agency_schema() -> dict:
+    return {
+        "$schema": DRAFT, "$id": "agency.schema.json", "title": "机构信息（agency.yml）", "type": "object",
+        "additionalProperties": False, "required": ["name", "kind", "region"],
+        "properties": {
+            "name": {"type": "string", "description": "机构全称，如 罗源县松山镇人民政府"},
+            "kind": {"enum": list(AGENCY_KINDS), "description": "机构类型"},
+            "region": {"type": "string", "description": "所属地区，如 福建省/福州市/罗源县"},
+            "credit_code": {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$",
+                            "description": "统一社会信用代码"},
+        },
+    }
+
+
+def all_schemas() -> dict[str, dict]:
+    found = {"agency.schema.json": agency_schema()}
+    for edition in editions.all_editions().values():
+        found[file_name(edition.id)] = report_schema(edition)
+    return found
+
+
+def render(schema: dict) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in all_schemas().items():
+        path = folder / name
+        path.write_text(render(schema), encoding="utf-8")
+        written.append(path)
+    return written
