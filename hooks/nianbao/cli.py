@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 from . import __version__
 from .check import Result, check_path, summarize
 from .fmt import format_file
+from .review import git_changes, review
 from .scaffold import ScaffoldError, new_report
 from .schema import AGENCY_KINDS
 from .schemas import write_schemas
@@ -56,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="*", metavar="路径", help="报告文件或目录；默认为 reports/")
     fmt.add_argument("--check", action="store_true", help="只检查，不改写；有需要整理的文件时退出码为 1")
     fmt.set_defaults(run=run_fmt)
+
+    review = commands.add_parser("review-paths", help="检查拉取请求改动的文件（供 CI 使用）",
+                                 description="列出拉取请求改动的文件中需要维护者审核的和不允许的（符号链接、非常规文件名、过大文件）")
+    review.add_argument("--base", default="origin/main", help="比较的基准分支（默认 origin/main）")
+    review.add_argument("--format", choices=["text", "github"], default="text")
+    review.set_defaults(run=run_review)
 
     schema = commands.add_parser("schema", help="生成报告 YAML 的 JSON Schema（供编辑器补全和提示）")
     schema.add_argument("--out", default="docs/schemas", help="输出目录（默认 docs/schemas）")
@@ -134,6 +142,21 @@ def atomic_write(path: Path, text: str) -> None:
     temp = path.with_name(f".{path.name}.tmp")
     temp.write_text(text, encoding="utf-8")
     os.replace(temp, path)
+
+
+def run_review(args: argparse.Namespace) -> int:
+    try:
+        changes = git_changes(args.base)
+    except (OSError, subprocess.CalledProcessError) as err:
+        print(f"nianbao: 无法读取 git 改动（{err}）", file=sys.stderr)
+        return 2
+    problems = review(changes)
+    for problem in problems:
+        print(github_line(problem) if args.format == "github" else problem.format())
+    errors = sum(1 for p in problems if p.level == "error")
+    flagged = sum(1 for p in problems if p.rule == "PR-REVIEW")
+    print(f"改动了 {len(changes)} 个文件：{errors} 个不允许，{flagged} 个需要维护者审核。")
+    return 1 if errors else 0
 
 
 def run_schema(args: argparse.Namespace) -> int:

@@ -1,0 +1,75 @@
+"""`nianbao review-paths`: what a pull request touches, before anything of it runs.
+
+Configuration, hooks and templates run code at build time, so a change outside reports/ needs a
+maintainer's review; under reports/ only the expected file names, no links and no huge files.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+
+from .model import Problem
+
+ALLOWED = [
+    (re.compile(r"^reports/[a-z0-9]+(?:-[a-z0-9]+)*/agency\.yml$"), 64 * 1024),
+    (re.compile(r"^reports/[a-z0-9]+(?:-[a-z0-9]+)*/\d{4}\.yml$"), 256 * 1024),
+    (re.compile(r"^reports/[a-z0-9]+(?:-[a-z0-9]+)*/\d{4}\.md$"), 512 * 1024),
+    (re.compile(r"^reports/[a-z0-9]+(?:-[a-z0-9]+)*/files/\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$"), 30 * 1024 * 1024),
+]
+SYMLINK_MODE = "120000"
+
+
+@dataclass
+class Change:
+    path: str
+    mode: str  # git file mode of the new version ("000000" when deleted)
+    size: int
+
+
+def review(changes: list[Change]) -> list[Problem]:
+    problems = []
+    for change in changes:
+        if change.mode == "000000":
+            continue  # a deletion adds nothing to the build
+        if not change.path.startswith("reports/"):
+            problems.append(Problem(change.path, 1, 1, "warning", "PR-REVIEW",
+                                    "修改了 reports/ 以外的文件（配置、钩子或模板会在构建时运行），需要维护者审核"))
+            continue
+        problems += review_report_file(change)
+    return problems
+
+
+def review_report_file(change: Change) -> list[Problem]:
+    path = change.path
+    if change.mode == SYMLINK_MODE:
+        return [Problem(path, 1, 1, "error", "PR-SYMLINK", "reports/ 下不允许符号链接")]
+    if not path.isascii():
+        return [Problem(path, 1, 1, "error", "PR-NAME", "文件名只能使用 ASCII 字符（拼音、数字、连字符）")]
+    for pattern, limit in ALLOWED:
+        if pattern.match(path):
+            if change.size > limit:
+                return [Problem(path, 1, 1, "error", "PR-SIZE",
+                                f"文件过大：{change.size} 字节，此类文件上限 {limit} 字节")]
+            return []
+    return [Problem(path, 1, 1, "error", "PR-NAME",
+                    "reports/ 下只接受 <机构代码>/agency.yml、<年度>.yml、<年度>.md 和 files/<年度>-<名称>.pdf")]
+
+
+def git_changes(base: str, cwd: str = ".") -> list[Change]:
+    """Files changed since the merge base with `base`, with their new modes and sizes."""
+    raw = subprocess.run(["git", "diff", "--raw", "-z", "--no-renames", f"{base}...HEAD"], cwd=cwd,
+                         capture_output=True, check=True).stdout.decode("utf-8", "surrogateescape")
+    fields = raw.split("\0")
+    changes = []
+    for meta, path in zip(fields[0::2], fields[1::2]):
+        if not meta.startswith(":"):
+            continue
+        _, new_mode, _, new_sha, _ = meta[1:].split(" ", 4)
+        size = 0
+        if new_mode != "000000":
+            size = int(subprocess.run(["git", "cat-file", "-s", new_sha], cwd=cwd, capture_output=True,
+                                      check=True, text=True).stdout)
+        changes.append(Change(path, new_mode, size))
+    return changes

@@ -1,0 +1,51 @@
+"""The pull-request gate: what needs a maintainer, what is refused under reports/."""
+
+from __future__ import annotations
+
+import subprocess
+
+from nianbao.review import Change, git_changes, review
+
+
+def rules(changes):
+    return [(p.path, p.rule, p.level) for p in review(changes)]
+
+
+def test_report_files_pass_and_code_needs_review():
+    assert rules([Change("reports/luoyuan-songshan/2019.yml", "100644", 3000),
+                  Change("reports/luoyuan-songshan/2019.md", "100644", 9000),
+                  Change("reports/luoyuan-songshan/files/2019-original.pdf", "100644", 2_000_000)]) == []
+    assert rules([Change("hooks/nianbao_hooks.py", "100644", 100), Change("mkdocs.yml", "100644", 10)]) == [
+        ("hooks/nianbao_hooks.py", "PR-REVIEW", "warning"), ("mkdocs.yml", "PR-REVIEW", "warning")]
+
+
+def test_symlinks_odd_names_and_big_files_are_refused():
+    assert rules([Change("reports/x-town/2019.yml", "120000", 10),
+                  Change("reports/x-town/报告.yml", "100644", 10),
+                  Change("reports/x-town/run.sh", "100644", 10),
+                  Change("reports/X_Town/2019.yml", "100644", 10),
+                  Change("reports/x-town/2019.md", "100644", 5_000_000),
+                  Change("reports/x-town/old.yml", "000000", 0)]) == [
+        ("reports/x-town/2019.yml", "PR-SYMLINK", "error"),
+        ("reports/x-town/报告.yml", "PR-NAME", "error"),
+        ("reports/x-town/run.sh", "PR-NAME", "error"),
+        ("reports/X_Town/2019.yml", "PR-NAME", "error"),
+        ("reports/x-town/2019.md", "PR-SIZE", "error")]
+
+
+def test_git_changes_reads_modes_and_sizes(tmp_path):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.org")
+    git("config", "user.name", "t")
+    (tmp_path / "README.md").write_text("x")
+    git("add", "."), git("commit", "-qm", "base")
+    (tmp_path / "reports" / "x-town").mkdir(parents=True)
+    (tmp_path / "reports" / "x-town" / "2019.yml").write_text("a: 1\n")
+    (tmp_path / "reports" / "x-town" / "2020.yml").symlink_to("2019.yml")
+    git("add", "."), git("commit", "-qm", "change")
+    changes = {c.path: c for c in git_changes("HEAD~1", cwd=str(tmp_path))}
+    assert changes["reports/x-town/2019.yml"].size == 5
+    assert changes["reports/x-town/2020.yml"].mode == "120000"
