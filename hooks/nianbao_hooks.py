@@ -5,6 +5,10 @@ from nianbao import site
 _result = None
 
 
+def on_config(config, **kwargs):
+    site.pin_build_date(config)
+
+
 def on_pre_build(config, **kwargs):
     global _result
     _result = site.check_reports(config)

@@ -18,7 +18,7 @@ from conftest import REPO, line_of, report_data, write_report
 
 def make_project(tmp_path: Path, seed: bool = True) -> Path:
     project = tmp_path / "site-src"
-    project.mkdir()
+    project.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", project)
     shutil.copytree(REPO / "docs", project / "docs")
     shutil.copytree(REPO / "hooks", project / "hooks", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
@@ -185,3 +185,46 @@ def test_government_meta_tags_and_qr_code(built):
     expected = BeautifulSoup(segno.make(SITE_URL + "luoyuan-songshan/2019/", error="m").svg_inline(scale=2, border=2),
                              "html.parser").path
     assert qr["d"] == expected["d"]
+
+
+def internal_targets(site: Path):
+    """Every internal href/src of every page, resolved to a file in the built site."""
+    for html in site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for node in soup.find_all(["a", "link", "script", "img"]):
+            target = node.get("href") or node.get("src")
+            if not target or target.startswith(("http:", "https:", "mailto:", "tel:", "//", "data:", "#")):
+                continue
+            path, _, fragment = target.partition("#")
+            path = path.split("?")[0]
+            # MkDocs writes 404.html with root-relative links (the site is served at SITE_URL's root)
+            base = site if path.startswith("/") else html.parent
+            resolved = (base / path.lstrip("/")).resolve()
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            yield html, target, resolved, fragment
+
+
+def test_no_broken_internal_links(built):
+    site = (built / "site").resolve()
+    broken = [(str(html.relative_to(site)), target) for html, target, resolved, _ in internal_targets(site)
+              if not resolved.exists()]
+    assert broken == []
+    anchors_checked = 0
+    for html, target, resolved, fragment in internal_targets(site):
+        if fragment and resolved.suffix == ".html" and "rules" in str(resolved):
+            soup = BeautifulSoup(resolved.read_text(encoding="utf-8"), "html.parser")
+            assert soup.find(id=fragment) is not None, (html, target)
+            anchors_checked += 1
+    assert anchors_checked > 0
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first = make_project(tmp_path / "a")
+    second = make_project(tmp_path / "b")
+    assert build(first).returncode == 0 and build(second).returncode == 0
+    files_a = sorted(p.relative_to(first / "site") for p in (first / "site").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(second / "site") for p in (second / "site").rglob("*") if p.is_file())
+    assert files_a == files_b
+    different = [str(p) for p in files_a if (first / "site" / p).read_bytes() != (second / "site" / p).read_bytes()]
+    assert different == []

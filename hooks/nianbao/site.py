@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 from pathlib import Path
 
 from .check import Result, check_path
@@ -23,6 +24,20 @@ def reports_dir(config) -> Path:
     if override:
         return Path(override)
     return Path(config.config_file_path).resolve().parent / "reports"
+
+
+def pin_build_date(config) -> None:
+    """Reproducible builds: the date MkDocs stamps (sitemap, gzip) is the last commit's, not now."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return
+    folder = Path(config.config_file_path).resolve().parent
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=folder, capture_output=True,
+                              text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return
+    if done.returncode == 0 and done.stdout.strip().isdigit():
+        os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
 
 
 def check_reports(config) -> Result:
