@@ -15,6 +15,9 @@
   }
   apply(stored());
   function install() {
+    // Material's search dialog has no accessible name of its own.
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.getAttribute("aria-label")) search.setAttribute("aria-label", "搜索");
     if (document.getElementById("nb-elder-toggle")) return;
     var header = document.querySelector(".md-header__inner");
     if (!header) return;
@@ -23,8 +26,7 @@
     button.type = "button";
     button.className = "nb-elder-toggle";
     button.title = "放大字号并提高对比度";
-    var search = header.querySelector(".md-search");
-    header.insertBefore(button, search || null);
+    header.insertBefore(button, header.querySelector(".md-search") || null);
     button.addEventListener("click", function () {
       var on = !root.classList.contains("nb-elder");
       try { localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) {}

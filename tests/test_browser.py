@@ -1,0 +1,163 @@
+"""The built site in a real browser (Debian's Chromium through Playwright), as readers use it."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from conftest import report_data, write_report
+from test_site import build, make_project
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+PAGES = {"首页": "", "按机构": "agencies/", "机构": "luoyuan-songshan/", "按年度": "years/",
+         "年度": "years/2019/", "报告": "luoyuan-songshan/2019/", "核验规则": "rules/"}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("browser"))
+    write_report(project / "reports", report_data(slug="ceshi-zhen", year=2022))
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    handler = functools.partial(QuietHandler, directory=str(project / "site"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert shutil.which("chromium") or shutil.os.path.exists(CHROMIUM), \
+        "Debian chromium is missing: run the test command `bash tests/run.sh`, which installs it"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_no_page_requests_anything_outside_the_site(page, server):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    for url in PAGES.values():
+        page.goto(server + url)
+        page.wait_for_load_state("networkidle")
+    search(page, "松山镇")
+    outside = [u for u in requests if not u.startswith(server) and not u.startswith("data:")]
+    assert outside == []
+    assert len(requests) > len(PAGES)
+
+
+def search(page, query):
+    """Type into the header search box as a reader does; an IME ends its input with a key release,
+    which is what Material listens for."""
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query)
+    page.keyboard.press("End")
+
+
+def test_search_finds_the_seed_report_and_opens_it(page, server):
+    page.goto(server)
+    search(page, "松山镇")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10000)
+    assert "luoyuan-songshan/2019" in first.get_attribute("href")
+    first.click()
+    page.wait_for_url("**/luoyuan-songshan/2019/**")
+    assert page.locator("h1").first.inner_text() == "罗源县松山镇2019年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violations(page, server, name):
+    page.goto(server + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+
+
+def test_search_dialog_accessibility(page, server):
+    page.goto(server)
+    search(page, "行政复议")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10000)
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"]) for v in serious]
+
+
+def test_keyboard_focus_is_visible_and_reaches_the_tables(page, server):
+    page.goto(server + PAGES["报告"])
+    seen_region = False
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const el = document.activeElement; const s = getComputedStyle(el);
+            return {tag: el.tagName, cls: el.className, role: el.getAttribute('role'),
+                    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                    shadow: s.boxShadow !== 'none'};
+        }""")
+        if info["tag"] in ("A", "BUTTON", "INPUT", "DIV") and info["tag"] != "BODY":
+            assert info["outline"] or info["shadow"], info
+        if info["role"] == "region" and "nb-table-scroll" in info["cls"]:
+            seen_region = True
+            break
+    assert seen_region, "the statutory tables' scroll regions are reachable by keyboard"
+
+
+def test_elder_mode_persists(page, server):
+    page.goto(server + PAGES["报告"])
+    toggle = page.locator("#nb-elder-toggle")
+    assert toggle.inner_text() == "长者模式" and toggle.get_attribute("aria-pressed") == "false"
+    base = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    toggle.click()
+    page.goto(server + PAGES["年度"])
+    assert page.evaluate("document.documentElement.classList.contains('nb-elder')")
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > base * 1.2
+    assert page.locator("#nb-elder-toggle").get_attribute("aria-pressed") == "true"
+    page.locator("#nb-elder-toggle").click()
+    page.reload()
+    assert not page.evaluate("document.documentElement.classList.contains('nb-elder')")
+
+
+def test_tables_scroll_sideways_on_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + PAGES["报告"])
+    region = page.locator("#table-t3").locator("xpath=..")
+    sizes = region.evaluate("el => [el.scrollWidth, el.clientWidth, document.documentElement.scrollWidth]")
+    assert sizes[0] > sizes[1]  # the table scrolls inside its region ...
+    assert sizes[2] <= 375 + 1  # ... and the page itself does not
+    context.close()
+
+
+def test_print_keeps_tables_whole(page, server):
+    page.goto(server + PAGES["报告"])
+    page.emulate_media(media="print")
+    header_visible = page.locator(".md-header").evaluate("el => getComputedStyle(el).display")
+    thead = page.locator("#table-t3 thead").evaluate("el => getComputedStyle(el).display")
+    row_break = page.locator("#table-t3 tbody tr").first.evaluate("el => getComputedStyle(el).breakInside")
+    assert (header_visible, thead, row_break) == ("none", "table-header-group", "avoid")
+    pdf = page.pdf(landscape=True)
+    assert pdf[:4] == b"%PDF"
