@@ -130,3 +130,26 @@ def test_agency_file_problems(reports):
     problems = [p for p in check_path(reports).problems if p.path.endswith("agency.yml")]
     assert [(p.rule, p.line) for p in problems] == [("FMT-VALUE", 2)]
     assert "机构类型“村委会”无效" in problems[0].message
+
+
+def test_stored_attachment_must_exist_and_be_named_plainly(reports):
+    data = report_data()
+    data["attachments"] = [{"title": "报告原文（PDF）", "url": "files/2022-original.pdf"},
+                           {"title": "网页原文", "url": "https://www.example.gov.cn/nb/2022.html"}]
+    path = write_report(reports, data)
+    problems = [p for p in check_path(reports).problems]
+    assert [(p.rule, p.line) for p in problems] == [("FMT-PATH", line_of(path, "files/2022-original.pdf"))]
+    files = reports / "test-town" / "files"
+    files.mkdir()
+    (files / "2022-original.pdf").write_bytes(b"%PDF-1.4\n")
+    (files / "原文.pdf").write_bytes(b"%PDF-1.4\n")
+    problems = check_path(reports).problems
+    assert [(p.rule, p.path.endswith("原文.pdf")) for p in problems] == [("FMT-PATH", True)]
+
+
+def test_attachment_address_must_be_a_link_or_a_stored_file(reports):
+    data = report_data()
+    data["attachments"] = [{"title": "原文", "url": "../../etc/passwd"}]
+    path = write_report(reports, data)
+    [problem] = check_path(reports).problems
+    assert (problem.rule, problem.line) == ("FMT-VALUE", line_of(path, "etc/passwd"))

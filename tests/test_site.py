@@ -50,10 +50,13 @@ def built(tmp_path_factory) -> Path:
     write_report(project / "reports", report_data(slug="ceshi-zhen", year=2022))
     write_report(project / "reports", report_data(slug="ceshi-zhen", year=2023))
     data = report_data(slug="ceshi-ju", year=2023)
+    data["attachments"] = [{"title": "报告原文（PDF）", "url": "files/2023-original.pdf"}]
     data["t4"]["cases"][4] = 0
     data["acknowledged"] = [{"rule": "T4-SUM", "reason": "原文复议总计印为 0，已与原文核对"}]
     write_report(project / "reports", data,
                  agency={"name": "测试市测试局", "kind": "政府部门", "region": "测试省/测试市"})
+    (project / "reports" / "ceshi-ju" / "files").mkdir()
+    (project / "reports" / "ceshi-ju" / "files" / "2023-original.pdf").write_bytes(b"%PDF-1.4 test\n")
     done = build(project)
     assert done.returncode == 0, done.stderr
     return project
@@ -228,3 +231,10 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert files_a == files_b
     different = [str(p) for p in files_a if (first / "site" / p).read_bytes() != (second / "site" / p).read_bytes()]
     assert different == []
+
+
+def test_stored_original_is_published_and_linked(built):
+    soup = page(built, "ceshi-ju/2023")
+    link = soup.find("a", string="报告原文（PDF）")
+    assert link["href"] == "../files/2023-original.pdf"
+    assert (built / "site" / "ceshi-ju" / "files" / "2023-original.pdf").read_bytes() == b"%PDF-1.4 test\n"

@@ -19,6 +19,7 @@ YEAR_FILE = re.compile(r"^(\d{4})\.(yml|md)$")
 RESERVED_SLUGS = frozenset({"agencies", "years", "assets", "search", "stylesheets", "javascripts",
                             "rules", "about", "data", "downloads", "404"})
 IGNORED = frozenset({".DS_Store", "Thumbs.db", ".gitkeep", "README.md"})
+ATTACHMENT_NAME = re.compile(r"^\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Corpus:
     reports: list[Report] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    attachments: list[Path] = field(default_factory=list)  # original PDFs stored with reports
 
     def reports_of(self, slug: str) -> list[Report]:
         return sorted((r for r in self.reports if r.agency == slug), key=lambda r: r.year)
@@ -79,6 +81,9 @@ def load_agency_dir(folder: Path, corpus: Corpus) -> None:
         match = YEAR_FILE.match(entry.name)
         if entry.name == "agency.yml" or entry.name in IGNORED or entry.name.startswith("."):
             continue
+        if entry.name == "files" and entry.is_dir():
+            read_attachments(entry, corpus)
+            continue
         if not match or not entry.is_file():
             corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
                                            "机构目录中只能有 agency.yml、<年度>.yml 和 <年度>.md"))
@@ -99,6 +104,15 @@ def load_agency_dir(folder: Path, corpus: Corpus) -> None:
                                            f"缺少报告正文文件 {year}.md"))
         report.narrative = narrative or ""
         corpus.reports.append(report)
+
+
+def read_attachments(folder: Path, corpus: Corpus) -> None:
+    for entry in sorted(folder.iterdir()):
+        if entry.is_symlink() or not entry.is_file() or not ATTACHMENT_NAME.match(entry.name):
+            corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
+                                           "files/ 中只能放 <年度>-<名称>.pdf 原文附件，如 2019-original.pdf"))
+        else:
+            corpus.attachments.append(entry)
 
 
 def read_narrative(path: Path, corpus: Corpus) -> str:
@@ -159,6 +173,11 @@ def read_report(path: Path, slug: str, year: int, corpus: Corpus) -> Report | No
     if found.value is None:
         return None
     value = found.value
+    for item in value["meta"]["attachments"]:
+        if item["stored"] and not (path.parent / item["url"]).is_file():
+            line, col = parsed.marks.get(item["where"] + ("url",), (1, 1))
+            corpus.problems.append(Problem(shown, line, col, "error", "FMT-PATH",
+                                           f"附件文件 {item['url']} 不存在（应放在 {slug}/files/ 下）"))
     return Report(
         agency=slug,
         year=year,

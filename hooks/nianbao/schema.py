@@ -170,11 +170,19 @@ def records(c: Checker, value: Any, key: str, fields: tuple[str, str], what: str
         yield where, c.text(item, fields[0], where), c.text(item, fields[1], where)
 
 
+STORED_FILE = re.compile(r"^files/\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
+
+
 def check_attachments(c: Checker, value: Any) -> list[dict]:
+    """Each attachment is a link to the original (http…) or a file stored with the report
+    (files/<year>-<name>.pdf in the agency folder)."""
     found = []
-    for _, title, url in records(c, value, "attachments", ("title", "url"), "附件"):
-        if title and url:
-            found.append({"title": title, "url": url})
+    for where, title, url in records(c, value, "attachments", ("title", "url"), "附件"):
+        if url and not (re.match(r"^https?://\S+$", url) or STORED_FILE.match(url)):
+            c.at(where + ("url",), "FMT-VALUE",
+                 f"附件地址“{url}”应为 http(s):// 链接，或机构目录下的 files/<年度>-<名称>.pdf")
+        elif title and url:
+            found.append({"title": title, "url": url, "stored": bool(STORED_FILE.match(url)), "where": where})
     return found
 
 

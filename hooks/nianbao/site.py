@@ -77,7 +77,18 @@ def add_pages(files, config, result: Result):
         # page, which is quadratic in the number of reports.
         file.inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(file)
+    add_attachments(files, config, result)
     return files
+
+
+def add_attachments(files, config, result: Result) -> None:
+    """Original PDFs stored with the reports are published beside them: /<slug>/files/<name>."""
+    from mkdocs.structure.files import File
+
+    root = Path(result.corpus.root)
+    for path in result.corpus.attachments:
+        files.append(File(path.relative_to(root).as_posix(), str(root), config.site_dir,
+                          config.use_directory_urls))
 
 
 def home_markdown(markdown: str, page, result: Result | None) -> str:
