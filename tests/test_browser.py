@@ -18,7 +18,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 PAGES = {"首页": "", "按机构": "agencies/", "机构": "luoyuan-songshan/", "按年度": "years/",
-         "年度": "years/2019/", "报告": "luoyuan-songshan/2019/", "核验规则": "rules/"}
+         "年度": "years/2019/", "报告": "luoyuan-songshan/2019/", "核验规则": "rules/", "比较": "compare/",
+         "地区": "regions/福建省/福州市/罗源县/", "数据下载": "data/"}
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -163,3 +164,20 @@ def test_print_keeps_tables_whole(page, server):
     assert (header_visible, thead, row_break) == ("none", "table-header-group", "avoid")
     pdf = page.pdf(landscape=True)
     assert pdf[:4] == b"%PDF"
+
+
+def test_compare_table_sorts_and_filters(page, server):
+    page.goto(server + PAGES["比较"])
+    rows = page.locator("table.nb-summary-table tbody tr")
+    assert rows.count() == 2
+    page.locator("table.nb-summary-table thead button", has_text="新收申请").click()
+    first = rows.nth(0).locator("th").inner_text()
+    assert first == "测试县测试镇人民政府"  # 13 before the seed's blank (blanks sort last)
+    assert page.locator("select[data-filter=kind]").count() == 0  # one kind only: no filter offered
+    page.locator("select[data-filter=region]").select_option("福建省/福州市")
+    assert page.locator("table.nb-summary-table tbody tr:not([hidden])").count() == 1
+    page.locator("select[data-filter=region]").select_option("")
+    page.locator("select[data-filter=year]").select_option("2019")
+    visible = page.locator("table.nb-summary-table tbody tr:not([hidden])")
+    assert visible.count() == 1 and "罗源县松山镇" in visible.inner_text()
+    assert "显示 1 / 2 行" in page.locator(".nb-count").inner_text()

@@ -37,3 +37,79 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", install);
   else install();
 })();
+
+// Summary tables: sort by a column (click its header) and filter by region, kind and year.
+// Without JavaScript the full table still reads and the filters stay hidden.
+(function () {
+  function value(cell, numeric) {
+    if (!cell) return numeric ? NaN : "";
+    var raw = cell.getAttribute("data-sort");
+    if (raw === null) raw = cell.textContent.trim();
+    return numeric ? (raw === "" ? NaN : parseFloat(raw)) : raw;
+  }
+  function sortBy(table, index, numeric, descending) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = value(a.cells[index], numeric), y = value(b.cells[index], numeric);
+      if (numeric) {
+        if (isNaN(x) && isNaN(y)) return 0;
+        if (isNaN(x)) return 1;  // blanks last, whatever the direction
+        if (isNaN(y)) return -1;
+        return descending ? y - x : x - y;
+      }
+      return descending ? y.localeCompare(x, "zh") : x.localeCompare(y, "zh");
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  }
+  function setupSorting(table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "nb-sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        var descending = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
+          other.setAttribute("aria-sort", "none");
+        });
+        th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        sortBy(table, index, th.getAttribute("data-type") === "number", descending);
+      });
+    });
+  }
+  function setupFilters(box) {
+    var form = box.querySelector(".nb-filters");
+    var table = box.querySelector("table");
+    if (!form || !table) return;
+    var selects = form.querySelectorAll("select");
+    if (!selects.length) return;
+    form.hidden = false;
+    var count = form.querySelector(".nb-count");
+    function apply() {
+      var shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var ok = Array.prototype.every.call(selects, function (select) {
+          var want = select.value, key = select.getAttribute("data-filter");
+          var have = row.getAttribute("data-" + key) || "";
+          return !want || have === want || have.indexOf(want + "/") === 0;
+        });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      if (count) count.textContent = "显示 " + shown + " / " + table.tBodies[0].rows.length + " 行";
+    }
+    Array.prototype.forEach.call(selects, function (select) { select.addEventListener("change", apply); });
+    apply();
+  }
+  function install() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.nb-sortable"), function (table) {
+      if (!table.getAttribute("data-nb-ready")) { table.setAttribute("data-nb-ready", "1"); setupSorting(table); }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".nb-summary"), setupFilters);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", install);
+  else install();
+})();

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .check import Result, check_path, summarize
+from .export import long_csv, wide_csv
 from .fmt import format_file
 from .review import git_changes, review
 from .scaffold import ScaffoldError, new_report
@@ -64,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--base", default="origin/main", help="比较的基准分支（默认 origin/main）")
     review.add_argument("--format", choices=["text", "github"], default="text")
     review.set_defaults(run=run_review)
+
+    export = commands.add_parser("export", help="导出开放数据（CSV、JSON）",
+                                 description="导出报告数据：csv-long（每个单元格一行）、csv-wide（每份报告一行）或 datapackage")
+    export.add_argument("paths", nargs="*", metavar="路径", help="报告目录、机构目录或报告文件；默认为 reports/")
+    export.add_argument("--format", choices=["csv-long", "csv-wide"], default="csv-long")
+    export.add_argument("--out", required=True, help="输出文件（- 为标准输出）")
+    export.set_defaults(run=run_export)
 
     schema = commands.add_parser("schema", help="生成报告 YAML 的 JSON Schema（供编辑器补全和提示）")
     schema.add_argument("--out", default="docs/schemas", help="输出目录（默认 docs/schemas）")
@@ -157,6 +165,25 @@ def run_review(args: argparse.Namespace) -> int:
     flagged = sum(1 for p in problems if p.rule == "PR-REVIEW")
     print(f"改动了 {len(changes)} 个文件：{errors} 个不允许，{flagged} 个需要维护者审核。")
     return 1 if errors else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    reports, agencies = [], {}
+    for target in args.paths or ["reports"]:
+        found = check_target(Path(target))
+        if found is None:
+            print(f"nianbao: 找不到“{target}”", file=sys.stderr)
+            return 2
+        result, keep = found
+        reports += [r for r in result.corpus.reports if keep(Problem(r.path, 1, 1, "info", "", ""))]
+        agencies.update(result.corpus.agencies)
+    text = long_csv(reports) if args.format == "csv-long" else wide_csv(reports, agencies)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        atomic_write(Path(args.out), text)
+        print(f"已导出 {len(reports)} 份报告到 {args.out}", file=sys.stderr)
+    return 0
 
 
 def run_schema(args: argparse.Namespace) -> int:

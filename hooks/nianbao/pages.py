@@ -7,16 +7,17 @@ between generated pages are Markdown links to source files, so MkDocs resolves a
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-
 import segno
 
 from .check import Result
 from .model import LEVEL_NAMES, Agency, Problem, Report
 from .render import render_table
+from . import figures
+from .datapages import compare_page, data_files, region_pages
+from .indexpages import agencies_index, agency_page, year_page, years_index
+from .urls import Page, SiteInfo, agency_uri, link, md_text, report_data_uri, report_uri, year_uri
 from .rules import RULES
 
 HEADING = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、")
@@ -25,67 +26,33 @@ RULES_PAGE = "rules.md"
 REPORT_URI = re.compile(r"^[a-z0-9-]+/\d{4}\.md$")
 
 
-@dataclass
-class SiteInfo:
-    name: str = "政府信息公开工作年度报告"
-    url: str | None = None  # the published address (mkdocs.yml site_url), for QR codes and Url meta
-
-    def absolute(self, uri: str) -> str | None:
-        if not self.url:
-            return None
-        path = uri[: -len("index.md")] if uri.endswith("index.md") else uri[: -len(".md")] + "/"
-        return self.url.rstrip("/") + "/" + path
-
-
-@dataclass
-class Page:
-    src_uri: str  # e.g. luoyuan-songshan/2019.md
-    content: str
-    in_nav: bool = False
-
-
-def link(from_uri: str, to_uri: str) -> str:
-    """A Markdown link target from one source file to another (MkDocs resolves it)."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
-
-
-def md_text(text: str) -> str:
-    """Text safe inside a Markdown table cell or link label."""
-    return re.sub(r"([\\|\[\]*_`<>])", r"\\\1", text)
-
-
-def report_uri(report: Report) -> str:
-    return f"{report.agency}/{report.year}.md"
-
-
-def agency_uri(slug: str) -> str:
-    return f"{slug}/index.md"
-
-
-def year_uri(year: int) -> str:
-    return f"years/{year}.md"
-
-
 def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
     corpus = result.corpus
     site = site or SiteInfo()
-    pages = [Page(report_uri(r), report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, []), site))
+    previous = {(r.agency, r.year + 1): r for r in corpus.reports}
+    pages = [Page(report_uri(r), report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, []), site,
+                                             previous.get(r.key)))
              for r in corpus.reports if r.agency in corpus.agencies]
     for slug, agency in corpus.agencies.items():
         pages.append(Page(agency_uri(slug), agency_page(agency, corpus.reports_of(slug), result)))
     pages.append(Page("agencies/index.md", agencies_index(result), in_nav=True))
     pages.append(Page("years/index.md", years_index(result), in_nav=True))
+    pages.append(Page("compare.md", compare_page(result), in_nav=True))
     by_year = defaultdict(list)
     for report in corpus.reports:
-        by_year[report.year].append(report)
+        if report.agency in corpus.agencies:
+            by_year[report.year].append(report)
     for year, reports in by_year.items():
         pages.append(Page(year_uri(year), year_page(year, reports, result)))
+    pages += region_pages(result)  # regions/index.md is in mkdocs.yml nav
+    pages += data_files(result)
     return pages
 
 
 # -- a report -----------------------------------------------------------------------------
 
-def report_page(report: Report, agency: Agency, problems: list[Problem], site: SiteInfo | None = None) -> str:
+def report_page(report: Report, agency: Agency, problems: list[Problem], site: SiteInfo | None = None,
+                previous: Report | None = None) -> str:
     site = site or SiteInfo()
     uri = report_uri(report)
     title = report_title(report, agency)
@@ -95,7 +62,7 @@ def report_page(report: Report, agency: Agency, problems: list[Problem], site: S
         parts += [qr_figure(address), ""]
     parts += [meta_block(report, agency, problems, uri), ""]
     parts.append(narrative_with_tables(report, problems))
-    parts += ["", check_panel(problems, uri)]
+    parts += ["", comparison(report, previous, uri), "", check_panel(problems, uri)]
     return "\n".join(parts) + "\n"
 
 
@@ -130,6 +97,21 @@ def qr_figure(address: str) -> str:
     return f'<figure class="nb-qr" markdown="0">{svg}<figcaption>手机扫码阅读</figcaption></figure>'
 
 
+def comparison(report: Report, previous: Report | None, uri: str) -> str:
+    """Each key figure against the same agency's previous year (as printed; blanks stay blank)."""
+    lines = ["## 与上年比较 {#compare}", ""]
+    if previous is None:
+        return "\n".join(lines + [f"没有本机构 {report.year - 1} 年度的报告，无法比较。"])
+    now, before = figures.key_values(report), figures.key_values(previous)
+    lines += [f"| 指标 | [{previous.year} 年]({link(uri, report_uri(previous))}) | {report.year} 年 | 变化 |",
+              "|:--|--:|--:|:--|"]
+    for name in now:
+        a, b = before[name], now[name]
+        change = "—" if a is None or b is None else ("持平" if a == b else f"{'↑ 增加' if b > a else '↓ 减少'} {abs(b - a)}")
+        lines.append(f"| {name} | {'' if a is None else a} | {'' if b is None else b} | {change} |")
+    return "\n".join(lines + ["", "空白表示原文该项空白，无法比较（“—”）。"])
+
+
 def meta_block(report: Report, agency: Agency, problems: list[Problem], uri: str) -> str:
     meta = report.meta
     region = " / ".join(agency.region)
@@ -149,6 +131,8 @@ def meta_block(report: Report, agency: Agency, problems: list[Problem], uri: str
         items.append(f"- **附件**：[{md_text(item['title'])}]({item['url']})")
     items.append(f"- **格式**：{report.edition.id}（{report.edition.document}）")
     items.append(f"- **数据核验**：[{problem_counts(problems)}](#check)")
+    items.append(f"- **数据下载**：[data.json]({link(uri, report_data_uri(report, 'data.json'))}) · "
+                 f"[tables.csv]({link(uri, report_data_uri(report, 'tables.csv'))})（全部单元格，原文与数值）")
     return '<div class="nb-meta" markdown>\n\n' + "\n".join(items) + "\n\n</div>"
 
 
@@ -236,104 +220,6 @@ def level_rank(items: list[Problem]) -> int:
     if all(p.acknowledged is not None for p in items):
         return 3
     return {"error": 0, "warning": 1, "info": 2}[items[0].level]
-
-
-# -- agencies and years -------------------------------------------------------------------
-
-FIGURES = [
-    ("新收申请", "t3", "new_received", "total"),
-    ("上年结转", "t3", "carried_over", "total"),
-    ("办结", "t3", "total", "total"),
-    ("结转下年", "t3", "carried_forward", "total"),
-    ("复议总计", "t4", "cases", "review_total"),
-]
-
-
-def key_figures(report: Report) -> list[str]:
-    values = []
-    for _, tid, row, col in FIGURES:
-        cell = report.cell(tid, row, col)
-        values.append(md_text(cell.text) if cell else "")
-    suits = [report.cell("t4", "cases", c) for c in ("suit_direct_total", "suit_after_review_total")]
-    numbers = [c.number for c in suits if c is not None]
-    # A derived figure only where both printed totals are numbers: a blank is not a zero.
-    values.append(str(sum(numbers)) if len(numbers) == 2 and None not in numbers else "")
-    return values
-
-
-FIGURE_HEADER = [name for name, *_ in FIGURES] + ["诉讼总计"]
-
-
-def figures_table(reports: list[Report], result: Result, uri: str, first: str) -> list[str]:
-    head = [first] + FIGURE_HEADER + ["核验"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join([":--"] + ["--:"] * len(FIGURE_HEADER) + [":--"]) + "|"]
-    for report in reports:
-        name = (f"[{report.year} 年]({link(uri, report_uri(report))})" if first == "年度" else
-                f"[{md_text(result.corpus.agencies[report.agency].name)}]({link(uri, report_uri(report))})")
-        counts = problem_counts(result.by_report.get(report.key, []))
-        lines.append("| " + " | ".join([name] + key_figures(report) + [counts]) + " |")
-    return lines
-
-
-def agency_page(agency: Agency, reports: list[Report], result: Result) -> str:
-    uri = agency_uri(agency.slug)
-    lines = [f"# {md_text(agency.name)}", "",
-             f"- **类型**：{agency.kind}", f"- **地区**：{' / '.join(agency.region)}"]
-    if agency.credit_code:
-        lines.append(f"- **统一社会信用代码**：{agency.credit_code}")
-    lines += ["", "## 历年报告", ""]
-    if not reports:
-        lines.append("本机构暂无报告。")
-    else:
-        lines += figures_table(sorted(reports, key=lambda r: -r.year), result, uri, "年度")
-        lines += ["", "表中数字按原文照录，空白表示原文未填。诉讼总计 = 未经复议直接起诉总计 + 复议后起诉总计。"]
-    return "\n".join(lines) + "\n"
-
-
-def agencies_index(result: Result) -> str:
-    uri = "agencies/index.md"
-    corpus = result.corpus
-    lines = ["# 按机构", "", f"共 {len(corpus.agencies)} 个机构，按所属地区排列。", ""]
-    tree: dict[tuple, list[Agency]] = defaultdict(list)
-    for agency in corpus.agencies.values():
-        tree[tuple(agency.region)].append(agency)
-    shown: set[tuple] = set()
-    for region in sorted(tree):
-        for depth in range(1, len(region) + 1):
-            if region[:depth] not in shown:
-                shown.add(region[:depth])
-                lines += [f"{'#' * min(depth + 1, 6)} {md_text(region[depth - 1])}", ""]
-        for agency in sorted(tree[region], key=lambda a: a.name):
-            years = [f"[{r.year}]({link(uri, report_uri(r))})" for r in corpus.reports_of(agency.slug)]
-            lines.append(f"- [{md_text(agency.name)}]({link(uri, agency_uri(agency.slug))})"
-                         f"（{agency.kind}）：{' · '.join(years) or '暂无报告'}")
-        lines.append("")
-    if not corpus.agencies:
-        lines.append("暂无机构。在 reports/ 下添加机构目录后重新构建。")
-    return "\n".join(lines) + "\n"
-
-
-def years_index(result: Result) -> str:
-    uri = "years/index.md"
-    counts: dict[int, int] = defaultdict(int)
-    for report in result.corpus.reports:
-        counts[report.year] += 1
-    lines = ["# 按年度", ""]
-    if not counts:
-        lines.append("暂无报告。")
-    for year in sorted(counts, reverse=True):
-        lines.append(f"- [{year} 年度]({link(uri, year_uri(year))})：{counts[year]} 份报告")
-    return "\n".join(lines) + "\n"
-
-
-def year_page(year: int, reports: list[Report], result: Result) -> str:
-    uri = year_uri(year)
-    agencies = result.corpus.agencies
-    reports = sorted(reports, key=lambda r: (agencies[r.agency].region, agencies[r.agency].name))
-    lines = [f"# {year} 年度报告", "", f"{year} 年度共 {len(reports)} 份报告。", ""]
-    lines += figures_table(reports, result, uri, "机构")
-    lines += ["", "表中数字按原文照录，空白表示原文未填。诉讼总计 = 未经复议直接起诉总计 + 复议后起诉总计。"]
-    return "\n".join(lines) + "\n"
 
 
 def home_summary(result: Result) -> str:

@@ -12,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 from .check import Result, check_path
-from .pages import REPORT_URI, SiteInfo, home_summary, site_pages
+from .pages import REPORT_URI, home_summary, site_pages
+from .urls import SiteInfo
 from .safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")

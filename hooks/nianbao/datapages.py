@@ -1,0 +1,162 @@
+"""Open-data files and the pages built on sums: regions and the comparison across agencies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from . import charts, export, figures
+from .check import Result
+from .indexpages import summary_csv, summary_rows, summary_table
+from .model import Cell, Report
+from .render import render_table
+from .urls import Page, agency_uri, link, md_text, region_uri, report_data_uri, report_uri
+
+LONG_CSV = "data/nianbao-cells-long.csv"
+WIDE_CSV = "data/nianbao-reports-wide.csv"
+SUMMARY_CSV = "data/nianbao-summary.csv"
+
+
+def data_files(result: Result) -> list[Page]:
+    corpus = result.corpus
+    reports = [r for r in corpus.reports if r.agency in corpus.agencies]
+    files = [Page(LONG_CSV, export.long_csv(reports)),
+             Page(WIDE_CSV, export.wide_csv(reports, corpus.agencies)),
+             Page("data/datapackage.json", export.datapackage(LONG_CSV.split("/")[-1], WIDE_CSV.split("/")[-1])),
+             Page(SUMMARY_CSV, summary_csv(summary_rows(reports, result)))]
+    for report in reports:
+        problems = result.by_report.get(report.key, [])
+        files.append(Page(report_data_uri(report, "data.json"),
+                          export.report_json(report, corpus.agencies[report.agency], problems)))
+        files.append(Page(report_data_uri(report, "tables.csv"), export.report_csv(report)))
+    by_year, by_agency = defaultdict(list), defaultdict(list)
+    for report in reports:
+        by_year[report.year].append(report)
+        by_agency[report.agency].append(report)
+    for year, items in by_year.items():
+        files.append(Page(f"years/{year}.csv", summary_csv(summary_rows(items, result))))
+    for slug, items in by_agency.items():
+        files.append(Page(f"{slug}/summary.csv", summary_csv(summary_rows(sorted(items, key=lambda r: -r.year),
+                                                                            result))))
+    return files
+
+
+def compare_page(result: Result) -> str:
+    uri = "compare.md"
+    reports = sorted((r for r in result.corpus.reports if r.agency in result.corpus.agencies),
+                     key=lambda r: (-r.year, result.corpus.agencies[r.agency].region, r.agency))
+    lines = ["# 比较", "", "各机构、各年度的主要数字和比率并列。可按地区、类型和年度筛选，点击列名排序。", ""]
+    if not reports:
+        return "\n".join(lines + ["暂无报告。"]) + "\n"
+    lines.append(summary_table(summary_rows(reports, result), uri, SUMMARY_CSV))
+    return "\n".join(lines) + "\n"
+
+
+# -- regions ------------------------------------------------------------------------------
+
+def region_pages(result: Result) -> list[Page]:
+    rollups = figures.region_rollups(result.corpus)
+    by_region: dict[tuple, list[figures.RegionYear]] = defaultdict(list)
+    for (region, _), entry in rollups.items():
+        by_region[region].append(entry)
+    pages = [Page("regions/index.md", regions_index(sorted(by_region)), in_nav=True)]
+    for region, entries in by_region.items():
+        entries.sort(key=lambda e: e.year)
+        pages.append(Page(region_uri(region), region_page(region, entries, result)))
+        for entry in entries:
+            pages.append(Page(region_uri(region, entry.year), region_year_page(entry, result)))
+    return pages
+
+
+def regions_index(regions: list[tuple]) -> str:
+    uri = "regions/index.md"
+    lines = ["# 按地区", "", "每个地区、每个年度所属单位报告的逐格合计，与本级政府报告并列比较。", ""]
+    for region in regions:
+        indent = "    " * (len(region) - 1)
+        lines.append(f"{indent}- [{md_text(region[-1])}]({link(uri, region_uri(region))})")
+    if not regions:
+        lines.append("暂无地区。")
+    return "\n".join(lines) + "\n"
+
+
+def region_page(region: tuple, entries: list[figures.RegionYear], result: Result) -> str:
+    uri = region_uri(region)
+    name = " / ".join(region)
+    lines = [f"# {md_text(name)}", "", "| 年度 | 报告单位 | 未报告（上年有报告） | 新收申请合计 | 办结合计 | 本级政府报告 |",
+             "|:--|--:|:--|--:|--:|:--|"]
+    for entry in entries:
+        own = (f"[{md_text(result.corpus.agencies[entry.own.agency].name)}]({link(uri, report_uri(entry.own))})"
+               if entry.own else "—")
+        missing = "、".join(md_text(result.corpus.agencies[s].name) for s in entry.missing) or "无"
+        received = entry.sums.get(("t3", "new_received", "total"), figures.Total()).shown()
+        handled = entry.sums.get(("t3", "total", "total"), figures.Total()).shown()
+        lines.append(f"| [{entry.year}]({link(uri, region_uri(region, entry.year))}) | {len(entry.units)} | "
+                     f"{missing} | {received} | {handled} | {own} |")
+    lines += ["", "“≥”表示合计中有单位的该项为空白，实际数不小于所示数。", "", "## 办理结果构成", ""]
+    years = [str(e.year) for e in entries]
+    series = []
+    for label, prefixes in figures.OUTCOMES:
+        values = []
+        for entry in entries:
+            total = figures.Total()
+            for (tid, row, col), t in entry.sums.items():
+                if tid == "t3" and col == "total" and row.startswith(prefixes) and row != "total":
+                    total.add(t.known)
+            values.append(total.known)
+        series.append(charts.Series(label, values))
+    lines.append(charts.bar_chart("chart-region-outcomes", f"{name}：各年度办理结果构成（所属单位合计）", years, series))
+    return "\n".join(lines) + "\n"
+
+
+def region_year_page(entry: figures.RegionYear, result: Result) -> str:
+    uri = region_uri(entry.region, entry.year)
+    agencies = result.corpus.agencies
+    name = " / ".join(entry.region)
+    lines = [f"# {md_text(name)} {entry.year} 年度汇总", "",
+             f"所属单位报告 {len(entry.units)} 份（不含本级政府报告）："
+             + "、".join(f"[{md_text(agencies[r.agency].name)}]({link(uri, report_uri(r))})" for r in entry.units), ""]
+    if entry.missing:
+        lines += ["**上年有报告、本年未见报告的单位：**" + "、".join(
+            f"[{md_text(agencies[s].name)}]({link(uri, agency_uri(s))})" for s in entry.missing), ""]
+    if entry.own is not None:
+        lines += region_differences(entry, agencies, uri)
+    summed = summed_report(entry)
+    if summed is not None:
+        lines += ["## 所属单位逐格合计", "", "“≥”表示有单位的该项为空白。", ""]
+        for tid in summed.tables:
+            lines += [render_table(summed, tid), ""]
+    return "\n".join(lines) + "\n"
+
+
+def region_differences(entry: figures.RegionYear, agencies, uri: str) -> list[str]:
+    own = entry.own
+    rows = []
+    for tid, row, col, cell in export.cells(own):
+        total = entry.sums.get((tid, row, col.id))
+        if total is None or total.known is None or cell.number is None or total.known == cell.number:
+            continue
+        label = own.edition.tables[tid].row(row).label if own.edition.tables[tid].row_labels else ""
+        rows.append(f"| {tid} | {md_text(label)} | {md_text(col.name)} | {cell.number} | {total.known} |")
+    head = [f"## 与本级政府报告比较", "",
+            f"本级政府报告：[{md_text(agencies[own.agency].name)}]({link(uri, report_uri(own))})。", ""]
+    if not rows:
+        return head + ["各单元格与所属单位合计一致（或合计不完整，无法比较）。", ""]
+    return head + [f"以下 {len(rows)} 个单元格与所属单位合计不同（本级报告可能只统计本级，差异仅供核对）：", "",
+                   "| 表 | 行 | 列 | 本级报告 | 单位合计 |", "|:--|:--|:--|--:|--:|"] + rows + [""]
+
+
+def summed_report(entry: figures.RegionYear) -> Report | None:
+    """A report-shaped view of the sums, so the official table layout can show them."""
+    if not entry.units:
+        return None
+    edition = entry.units[0].edition
+    tables: dict = {}
+    for tid, table in edition.tables.items():
+        present = {row for (t, row, _) in entry.sums if t == tid}
+        for row in table.printed_rows(present):
+            cells = []
+            for col in table.columns_of(row):
+                total = entry.sums.get((tid, row, col.id), figures.Total())
+                cells.append(Cell(total.known, total.shown(), 0, 0))
+            tables.setdefault(tid, {})[row] = cells
+    return Report(agency="", year=entry.year, edition=edition, path="", md_path="", meta={}, tables=tables,
+                  headers={}, acknowledged={}, marks={})

@@ -1,0 +1,160 @@
+"""Open data: every cell as printed and as a number, per report and for the whole repo.
+
+The long CSV is the reference format: one line per cell, reading it back reproduces every cell
+of every report exactly, blanks included (`value` empty).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+from . import editions
+from .model import Cell, Report
+
+LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]
+META_COLUMNS = ["agency", "agency_name", "kind", "region", "year", "edition", "title", "published", "source_url"]
+PLAIN_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:元)?\s*$")
+
+
+def cell_number(cell: Cell) -> int | Decimal | None:
+    """The numeric value: the number itself, or a number printed as text (a money cell: 18160, 251000元)."""
+    if cell.number is not None:
+        return cell.number
+    if isinstance(cell.value, str):
+        match = PLAIN_NUMBER.match(cell.value.replace(",", ""))
+        if match:
+            text = match.group(1)
+            return Decimal(text) if "." in text else int(text)
+    return None
+
+
+def number_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def cells(report: Report):
+    """(table, row, column, cell) in printed order."""
+    for tid, table in report.edition.tables.items():
+        rows = report.tables.get(tid, {})
+        for row in table.printed_rows(rows):
+            for col, cell in zip(table.columns_of(row), rows[row]):
+                yield tid, row, col, cell
+
+
+def long_rows(reports: list[Report]) -> list[list[str]]:
+    rows = []
+    for report in reports:
+        for tid, row, col, cell in cells(report):
+            rows.append([report.agency, str(report.year), report.edition.id, tid, row, col.id,
+                         "" if cell.blank else cell.text, number_text(cell_number(cell))])
+    rows.sort(key=lambda r: (r[0], int(r[1]), r[3], r[4], r[5]))
+    return rows
+
+
+def to_csv(header: list[str], rows: list[list[str]], bom: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def long_csv(reports: list[Report]) -> str:
+    return to_csv(LONG_COLUMNS, long_rows(reports))
+
+
+def read_long_csv(text: str) -> dict[tuple, str | None]:
+    """(agency, year, table, row, column) -> value as printed, None for a blank cell."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    return {(r["agency"], int(r["year"]), r["table"], r["row"], r["column"]): (r["value"] or None)
+            for r in reader}
+
+
+def meta_values(report: Report, agency) -> list[str]:
+    return [report.agency, agency.name if agency else "", agency.kind if agency else "",
+            "/".join(agency.region) if agency else "", str(report.year), report.edition.id,
+            report.meta.get("title") or "", report.meta.get("published") or "", report.meta.get("source_url") or ""]
+
+
+def wide_columns() -> list[str]:
+    """One column per cell of every edition, in printed order (t3.new_received.natural …)."""
+    seen: dict[str, None] = {}
+    for edition in editions.all_editions().values():
+        for tid, table in edition.tables.items():
+            rows = [r.id for r in table.rows] + list(table.alternatives)
+            for row in rows:
+                for col in table.columns_of(row):
+                    seen.setdefault(f"{tid}.{row}.{col.id}", None)
+    return list(seen)
+
+
+def wide_csv(reports: list[Report], agencies: dict) -> str:
+    columns = wide_columns()
+    rows = []
+    for report in sorted(reports, key=lambda r: (r.agency, r.year)):
+        values = {f"{tid}.{row}.{col.id}": ("" if cell.blank else cell.text)
+                  for tid, row, col, cell in cells(report)}
+        rows.append(meta_values(report, agencies.get(report.agency)) + [values.get(c, "") for c in columns])
+    # Excel reads UTF-8 only with a BOM
+    return to_csv(META_COLUMNS + columns, rows, bom=True)
+
+
+def report_json(report: Report, agency, problems) -> str:
+    tables: dict = {}
+    for tid, row, col, cell in cells(report):
+        number = cell_number(cell)
+        tables.setdefault(tid, {}).setdefault(row, {})[col.id] = {
+            "value": None if cell.blank else cell.text,
+            "number": None if number is None else (int(number) if isinstance(number, int) else str(number)),
+        }
+    data = dict(zip(META_COLUMNS, meta_values(report, agency)))
+    data["year"] = report.year
+    data.update({
+        "index_no": report.meta.get("index_no"), "doc_no": report.meta.get("doc_no"),
+        "headers_as_printed": report.headers, "acknowledged": report.acknowledged, "tables": tables,
+        "problems": [{"rule": p.rule, "level": p.level, "line": p.line, "column": p.col, "message": p.message,
+                      "acknowledged": p.acknowledged} for p in problems],
+    })
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def report_csv(report: Report) -> str:
+    rows = []
+    for tid, row, col, cell in cells(report):
+        table = report.edition.tables[tid]
+        label = table.row(row).label if table.row_labels else ""
+        rows.append([tid, row, col.id, label, col.name, "" if cell.blank else cell.text,
+                     number_text(cell_number(cell))])
+    return to_csv(["table", "row", "column", "row_label", "column_label", "value", "number"], rows, bom=True)
+
+
+def datapackage(long_path: str, wide_path: str) -> str:
+    package = {
+        "name": "nianbao",
+        "title": "政府信息公开工作年度报告统计表数据",
+        "description": "各机构政府信息公开工作年度报告表二、表三、表四的全部单元格，按原文照录。",
+        "licenses": [{"name": "other-pd", "title": "政府公开发布的信息；引用时请注明原发布机关"}],
+        "resources": [
+            {"name": "cells-long", "path": long_path, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "description": "每个单元格一行。value 为原文（空白为空），number 为数值（非数字为空）。",
+             "schema": {"fields": [
+                 {"name": "agency", "type": "string", "description": "机构代码"},
+                 {"name": "year", "type": "integer", "description": "年度"},
+                 {"name": "edition", "type": "string", "constraints": {"enum": list(editions.all_editions())}},
+                 {"name": "table", "type": "string", "constraints": {"enum": ["t2", "t3", "t4"]}},
+                 {"name": "row", "type": "string", "description": "行代码（表四为 cases）"},
+                 {"name": "column", "type": "string", "description": "列代码"},
+                 {"name": "value", "type": "string", "description": "原文"},
+                 {"name": "number", "type": "number", "description": "数值"}],
+                 "primaryKey": ["agency", "year", "table", "row", "column"]}},
+            {"name": "reports-wide", "path": wide_path, "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8-sig", "description": "每份报告一行，每个单元格一列（供电子表格使用）。",
+             "schema": {"fields": [{"name": c, "type": "integer" if c == "year" else "string"}
+                                   for c in META_COLUMNS + wide_columns()]}},
+        ],
+    }
+    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,159 @@
+"""Index pages: by agency (grouped by region), each agency across its years, and by year.
+
+Figures are shown as printed (a blank stays blank); derived rates carry their formula and are
+left out where a term is unknown or the denominator is 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from . import charts, figures
+from .check import Result
+from .export import to_csv
+from .model import Agency, Problem, Report
+from .render import environment
+from .urls import agency_uri, href, link, md_text, region_uri, report_uri, year_uri
+
+FIGURE_NAMES = [name for name, *_ in figures.KEY_FIGURES] + ["诉讼总计"]
+RATE_NAMES = list(figures.RATE_FORMULAS)
+
+
+@dataclass
+class SummaryRow:
+    report: Report
+    agency: Agency
+    values: dict
+    rates: list
+    errors: int
+    warnings: int
+
+
+def summary_rows(reports: list[Report], result: Result) -> list[SummaryRow]:
+    rows = []
+    for report in reports:
+        problems = [p for p in result.by_report.get(report.key, []) if p.acknowledged is None]
+        rows.append(SummaryRow(report, result.corpus.agencies[report.agency], figures.key_values(report),
+                               figures.rates(report), sum(p.level == "error" for p in problems),
+                               sum(p.level == "warning" for p in problems)))
+    return rows
+
+
+def summary_csv(rows: list[SummaryRow]) -> str:
+    header = ["agency", "agency_name", "region", "kind", "year"] + FIGURE_NAMES + RATE_NAMES + ["errors", "warnings"]
+    lines = [[r.report.agency, r.agency.name, "/".join(r.agency.region), r.agency.kind, str(r.report.year)]
+             + ["" if r.values[n] is None else str(r.values[n]) for n in FIGURE_NAMES]
+             + ["" if rate.value is None else f"{rate.value:.4f}" for rate in r.rates]
+             + [str(r.errors), str(r.warnings)] for r in rows]
+    return to_csv(header, lines, bom=True)
+
+
+def summary_table(rows: list[SummaryRow], uri: str, csv_uri: str, first: str = "机构") -> str:
+    """A sortable, filterable HTML table (the filters and sorting need JavaScript; the table does not)."""
+    regions = sorted({r.agency.region[0] + ("/" + r.agency.region[1] if len(r.agency.region) > 1 else "")
+                      for r in rows})
+    return environment().get_template("summary.html").render(
+        rows=rows, first=first, figure_names=FIGURE_NAMES, rate_names=RATE_NAMES,
+        formulas=figures.RATE_FORMULAS, regions=regions, kinds=sorted({r.agency.kind for r in rows}),
+        years=sorted({r.report.year for r in rows}, reverse=True),
+        report_href=lambda r: href(uri, report_uri(r)), csv_href=href(uri, csv_uri)).strip()
+
+
+# -- pages --------------------------------------------------------------------------------
+
+def agency_page(agency: Agency, reports: list[Report], result: Result) -> str:
+    uri = agency_uri(agency.slug)
+    region = " / ".join(agency.region)
+    lines = [f"# {md_text(agency.name)}", "",
+             f"- **类型**：{agency.kind}",
+             f"- **地区**：[{md_text(region)}]({link(uri, region_uri(tuple(agency.region)))})"]
+    if agency.credit_code:
+        lines.append(f"- **统一社会信用代码**：{agency.credit_code}")
+    lines += ["", "## 历年报告", ""]
+    if not reports:
+        return "\n".join(lines + ["本机构暂无报告。"]) + "\n"
+    ordered = sorted(reports, key=lambda r: -r.year)
+    lines += [summary_table(summary_rows(ordered, result), uri, f"{agency.slug}/summary.csv", first="年度"), ""]
+    lines += ["", "## 历年变化", "", agency_charts(agency, sorted(reports, key=lambda r: r.year)), ""]
+    lines += ["", "## 跨年度核对", ""] + cross_year_lines(sorted(reports, key=lambda r: r.year), result, uri)
+    return "\n".join(lines) + "\n"
+
+
+def agency_charts(agency: Agency, reports: list[Report]) -> str:
+    years = [f"{r.year}" for r in reports]
+    outcome = [figures.outcomes(r) for r in reports]
+    received = charts.bar_chart(
+        f"chart-{agency.slug}-outcomes", "历年申请办理结果（表三“总计”列）", years,
+        [charts.Series(label, [o[label].known for o in outcome]) for label, _ in figures.OUTCOMES],
+        note="空白表示原文该项空白或不完整。新收申请：" + "，".join(
+            f"{r.year} 年 {figures.number(r, 't3', 'new_received', 'total') or '空白'}" for r in reports))
+    cases = []
+    for prefix, name in (("review_", "行政复议"), ("suit_direct_", "行政诉讼（未经复议）"),
+                         ("suit_after_review_", "行政诉讼（复议后）")):
+        values = [figures.case_outcomes(r, prefix) for r in reports]
+        cases.append(charts.bar_chart(
+            f"chart-{agency.slug}-{prefix.rstrip('_')}", f"历年{name}结果", years,
+            [charts.Series(label, [v[label] for v in values]) for label, _ in figures.CASE_OUTCOMES],
+            stacked=True))
+    return "\n\n".join([received] + cases)
+
+
+def cross_year_lines(reports: list[Report], result: Result, uri: str) -> list[str]:
+    lines = []
+    for report in reports[1:]:
+        found = [p for p in result.by_report.get(report.key, []) if p.rule.startswith("XY-")]
+        previous = next((r for r in reports if r.year == report.year - 1), None)
+        if previous is None:
+            lines.append(f"- {report.year} 年：没有 {report.year - 1} 年报告，无法核对。")
+        elif not found:
+            lines.append(f"- {report.year} 年：与 {previous.year} 年的结转和存量一致（XY-CARRY、XY-STOCK 通过）。")
+        for p in found:
+            lines.append(f"- {report.year} 年 [{p.rule}]({link(uri, 'rules.md')}#{p.rule.lower()})：{md_text(p.message)}")
+    return lines or ["只有一个年度的报告，暂无跨年度核对。"]
+
+
+def agencies_index(result: Result) -> str:
+    uri = "agencies/index.md"
+    corpus = result.corpus
+    lines = ["# 按机构", "", f"共 {len(corpus.agencies)} 个机构，按所属地区排列。"
+             f"各地区的汇总见[按地区]({link(uri, 'regions/index.md')})。", ""]
+    tree: dict[tuple, list[Agency]] = defaultdict(list)
+    for agency in corpus.agencies.values():
+        tree[tuple(agency.region)].append(agency)
+    shown: set[tuple] = set()
+    for region in sorted(tree):
+        for depth in range(1, len(region) + 1):
+            if region[:depth] not in shown:
+                shown.add(region[:depth])
+                lines += [f"{'#' * min(depth + 1, 6)} {md_text(region[depth - 1])}", ""]
+        for agency in sorted(tree[region], key=lambda a: a.name):
+            years = [f"[{r.year}]({link(uri, report_uri(r))})" for r in corpus.reports_of(agency.slug)]
+            lines.append(f"- [{md_text(agency.name)}]({link(uri, agency_uri(agency.slug))})"
+                         f"（{agency.kind}）：{' · '.join(years) or '暂无报告'}")
+        lines.append("")
+    if not corpus.agencies:
+        lines.append("暂无机构。在 reports/ 下添加机构目录后重新构建。")
+    return "\n".join(lines) + "\n"
+
+
+def years_index(result: Result) -> str:
+    uri = "years/index.md"
+    counts: dict[int, int] = defaultdict(int)
+    for report in result.corpus.reports:
+        counts[report.year] += 1
+    lines = ["# 按年度", "", f"各机构之间的比较见[比较]({link(uri, 'compare.md')})。", ""]
+    if not counts:
+        lines.append("暂无报告。")
+    for year in sorted(counts, reverse=True):
+        lines.append(f"- [{year} 年度]({link(uri, year_uri(year))})：{counts[year]} 份报告")
+    return "\n".join(lines) + "\n"
+
+
+def year_page(year: int, reports: list[Report], result: Result) -> str:
+    uri = year_uri(year)
+    agencies = result.corpus.agencies
+    reports = sorted(reports, key=lambda r: (agencies[r.agency].region, agencies[r.agency].name))
+    lines = [f"# {year} 年度报告", "", f"{year} 年度共 {len(reports)} 份报告。", ""]
+    lines += [summary_table(summary_rows(reports, result), uri, f"years/{year}.csv"), ""]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,81 @@
+"""Where each generated page lives, and links between them.
+
+Markdown links name source files (MkDocs resolves and checks them); links inside raw HTML need
+the directory URL that MkDocs gives each page (use_directory_urls, as in mkdocs.yml).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from .model import Report
+
+
+@dataclass
+class SiteInfo:
+    name: str = "政府信息公开工作年度报告"
+    url: str | None = None  # the published address (mkdocs.yml site_url), for QR codes and Url meta
+
+    def absolute(self, uri: str) -> str | None:
+        if not self.url:
+            return None
+        return self.url.rstrip("/") + "/" + url_of(uri)
+
+
+@dataclass
+class Page:
+    src_uri: str  # e.g. luoyuan-songshan/2019.md, or a data file such as data/cells-long.csv
+    content: str
+    in_nav: bool = False
+
+
+def link(from_uri: str, to_uri: str) -> str:
+    """A Markdown link target from one source file to another (MkDocs resolves it)."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def url_of(uri: str) -> str:
+    """The directory URL of a page source (a/index.md -> a/, a/2019.md -> a/2019/); files keep their path."""
+    if not uri.endswith(".md"):
+        return uri
+    if uri == "index.md" or uri.endswith("/index.md"):
+        return uri[: -len("index.md")]
+    return uri[: -len(".md")] + "/"
+
+
+def href(from_uri: str, to_uri: str) -> str:
+    """A relative URL for raw HTML, from the page built from `from_uri` to `to_uri`."""
+    base = url_of(from_uri)
+    target = url_of(to_uri)
+    relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") and not relative.endswith("/"):
+        relative += "/"
+    return relative
+
+
+def md_text(text: str) -> str:
+    """Text safe inside a Markdown table cell or link label."""
+    return re.sub(r"([\\|\[\]*_`<>])", r"\\\1", text)
+
+
+def report_uri(report: Report) -> str:
+    return f"{report.agency}/{report.year}.md"
+
+
+def report_data_uri(report: Report, name: str) -> str:
+    return f"{report.agency}/{report.year}/{name}"
+
+
+def agency_uri(slug: str) -> str:
+    return f"{slug}/index.md"
+
+
+def year_uri(year: int) -> str:
+    return f"years/{year}.md"
+
+
+def region_uri(region: tuple[str, ...], year: int | None = None) -> str:
+    path = "/".join(region)
+    return f"regions/{path}/index.md" if year is None else f"regions/{path}/{year}.md"
