@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 import shutil
 from pathlib import Path
 
@@ -11,6 +13,11 @@ import pytest
 from nianbao import dump, editions
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    # Keep the parse cache of the tests away from the user's own (~/.cache/nianbao).
+    os.environ.setdefault("NIANBAO_CACHE", tempfile.mkdtemp(prefix="nianbao-cache-"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 T3_2021 = {

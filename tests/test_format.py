@@ -153,3 +153,18 @@ def test_attachment_address_must_be_a_link_or_a_stored_file(reports):
     path = write_report(reports, data)
     [problem] = check_path(reports).problems
     assert (problem.rule, problem.line) == ("FMT-VALUE", line_of(path, "etc/passwd"))
+
+
+def test_parse_cache_gives_the_same_located_problems_and_never_goes_stale(reports, tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_CACHE", str(tmp_path / "cache"))
+    data = report_data()
+    data["t3"]["granted"][1] = 2
+    path = write_report(reports, data)
+    first = [p.format() for p in check_path(reports).problems]
+    assert (tmp_path / "cache" / "parsed-v1.sqlite").exists()
+    assert [p.format() for p in check_path(reports).problems] == first  # served from the cache
+    path.write_text(path.read_text(encoding="utf-8").replace("granted:", "granted: ", 1), encoding="utf-8")
+    moved = [p.format() for p in check_path(reports).problems]
+    assert moved != first and any("T3-ROW" in m for m in moved)  # the edit is seen: positions moved
+    monkeypatch.setenv("NIANBAO_CACHE", "off")
+    assert [p.format() for p in check_path(reports).problems] == moved

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import editions, located, safety, schema
+from .cache import ParseCache
 from .model import Agency, Problem, Report
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -30,6 +31,7 @@ class Corpus:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     attachments: list[Path] = field(default_factory=list)  # original PDFs stored with reports
+    cache: ParseCache | None = None  # open while loading
 
     def reports_of(self, slug: str) -> list[Report]:
         return sorted((r for r in self.reports if r.agency == slug), key=lambda r: r.year)
@@ -52,15 +54,20 @@ def load_corpus(root: str | os.PathLike, only: set[str] | None = None) -> Corpus
         corpus.problems.append(Problem(display_path(root), 1, 1, "error", "FMT-PATH",
                                        "找不到报告目录"))
         return corpus
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith(".") or entry.name in IGNORED:
-            continue
-        if not entry.is_dir():
-            corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
-                                           "reports/ 下只能放机构目录（reports/<机构代码>/）"))
-            continue
-        if only is None or entry.name in only:
-            load_agency_dir(entry, corpus)
+    corpus.cache = ParseCache()
+    try:
+        for entry in sorted(root.iterdir()):
+            if entry.name.startswith(".") or entry.name in IGNORED:
+                continue
+            if not entry.is_dir():
+                corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
+                                               "reports/ 下只能放机构目录（reports/<机构代码>/）"))
+                continue
+            if only is None or entry.name in only:
+                load_agency_dir(entry, corpus)
+    finally:
+        corpus.cache.close()
+        corpus.cache = None
     return corpus
 
 
@@ -137,7 +144,7 @@ def read_yaml(path: Path, corpus: Corpus) -> located.Parsed | None:
     if issue:
         corpus.problems.append(Problem(shown, issue.line, issue.col, "error", issue.rule, issue.message))
         return None
-    parsed = located.parse(text)
+    parsed = corpus.cache.parse(data, text) if corpus.cache else located.parse(text)
     for issue in parsed.issues:
         corpus.problems.append(Problem(shown, issue.line, issue.col, "error", issue.rule, issue.message))
     return parsed if parsed.ok else None

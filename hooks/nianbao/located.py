@@ -15,15 +15,26 @@ from typing import Any
 import yaml
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CBaseLoader as _BaseLoader
 except ImportError:  # pragma: no cover - libyaml is shipped in PyYAML's wheels
-    from yaml import SafeLoader as _Loader
+    from yaml import BaseLoader as _BaseLoader
+
+_DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                 yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _Loader(_BaseLoader):
+    """libyaml composes the nodes; tags of untagged nodes are the three defaults (no implicit
+    resolution, no path resolvers), so skip the general resolver it would call for every node."""
+
+    def resolve(self, kind, value, implicit):
+        return _DEFAULT_TAGS[kind]
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 12
 
 _TAG = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "null", "bool", "timestamp", "seq", "map")}
+_PLAIN_TAGS = {_TAG + t for t in ("str", "seq", "map")}  # BaseLoader gives every plain value the str tag
 
 # libyaml's English messages, for the most common mistakes editors make.
 _SYNTAX_HINTS = [
@@ -72,9 +83,11 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
         return None, Issue(line, col, "FMT-ENCODING", "文件不是 UTF-8 编码（请用 UTF-8 保存）")
 
 
-def parse(text: str) -> Parsed:
+def parse(text: str, ends: bool = False) -> Parsed:
+    """`ends`: also record where each value ends (only `fmt` needs it)."""
     parsed = Parsed()
     try:
+        # BaseLoader resolves no implicit tags in Python: plain scalars are typed below, faster.
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -88,7 +101,7 @@ def parse(text: str) -> Parsed:
         return parsed
     if node is None:
         return parsed
-    parsed.value = _construct(node, (), parsed, set(), 0)
+    parsed.value = _Constructor(parsed, ends).construct(node, (), 0)
     return parsed
 
 
@@ -100,68 +113,95 @@ def syntax_message(err: yaml.MarkedYAMLError) -> str:
     return f"YAML 语法错误：{problem}"
 
 
-def _construct(node: yaml.Node, path: tuple, parsed: Parsed, seen: set[int], depth: int) -> Any:
-    parsed.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    parsed.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
-    if id(node) in seen:
-        # An alias composes to the anchored node itself, so its marks are the anchor's: point at
-        # the key that holds the alias instead.
-        line, col = parsed.key_marks.get(path, parsed.marks[path])
-        parsed.marks[path] = (line, col)
-        parsed.issues.append(Issue(line, col, "FMT-YAML", "不允许使用 YAML 别名（*引用）"))
-        return None
-    seen.add(id(node))
-    if depth > MAX_DEPTH:
-        _issue(parsed, node, "FMT-YAML", f"嵌套过深（超过 {MAX_DEPTH} 层）")
-        return None
-    if node.tag not in _PLAIN_TAGS:
-        shown = node.tag.replace(_TAG, "!!")
-        _issue(parsed, node, "FMT-YAML", f"不允许使用 YAML 标签 {shown}（只能写数字、文字、null、列表和映射）")
-        return None
-    if isinstance(node, yaml.MappingNode):
-        return _mapping(node, path, parsed, seen, depth)
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, path + (i,), parsed, seen, depth + 1) for i, item in enumerate(node.value)]
-    return _scalar(node, path, parsed)
-
-
-def _mapping(node: yaml.MappingNode, path: tuple, parsed: Parsed, seen: set[int], depth: int) -> dict:
-    result: dict = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-            _issue(parsed, key_node, "FMT-YAML", "键必须是简单的文字")
-            continue
-        key = key_node.value
-        where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        if key in result:
-            first = parsed.key_marks[path + (key,)]
-            _issue(parsed, key_node, "FMT-DUPKEY", f"键“{key}”重复（第 {first[0]} 行已出现）")
-            continue
-        parsed.key_marks[path + (key,)] = where
-        result[key] = _construct(value_node, path + (key,), parsed, seen, depth + 1)
-    return result
-
-
 _INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {v: True for v in ("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y")}
+_BOOLS.update({v: False for v in ("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N")})
+_PLAIN = _TAG + "str"
 
 
-def _scalar(node: yaml.ScalarNode, path: tuple, parsed: Parsed) -> Any:
-    text = node.value
-    parsed.texts[path] = text
-    tag = node.tag[len(_TAG):]
-    if tag == "null":
-        return None
-    if tag == "bool":
-        return text.lower() in ("true", "yes", "on", "y")
-    if tag == "int":
-        # YAML 1.1 also reads 0x.., 0o.., 1_000 and 1:30 as integers; a report never means those.
-        return int(text) if _INT.match(text) else text
-    if tag == "float":
-        try:
-            return float(text)
-        except ValueError:
+class _Constructor:
+    def __init__(self, parsed: Parsed, ends: bool):
+        self.parsed = parsed
+        self.ends = ends
+        self.seen: set[int] = set()
+
+    def construct(self, node: yaml.Node, path: tuple, depth: int):
+        parsed = self.parsed
+        parsed.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if self.ends:
+            parsed.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
+        if id(node) in self.seen:
+            # An alias composes to the anchored node itself, so its marks are the anchor's: point at
+            # the key that holds the alias instead.
+            line, col = parsed.key_marks.get(path, parsed.marks[path])
+            parsed.marks[path] = (line, col)
+            parsed.issues.append(Issue(line, col, "FMT-YAML", "不允许使用 YAML 别名（*引用）"))
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            _issue(parsed, node, "FMT-YAML", f"嵌套过深（超过 {MAX_DEPTH} 层）")
+            return None
+        if node.tag not in _PLAIN_TAGS:
+            shown = node.tag.replace(_TAG, "!!")
+            _issue(parsed, node, "FMT-YAML", f"不允许使用 YAML 标签 {shown}（只能写数字、文字、null、列表和映射）")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return self.sequence(node, path, depth)
+        return self.scalar(node, path)
+
+    def sequence(self, node: yaml.SequenceNode, path: tuple, depth: int) -> list:
+        # A table row is a flow list of plain scalars: the hot path, kept free of recursion.
+        out = []
+        marks, seen, scalar = self.parsed.marks, self.seen, self.scalar
+        for i, item in enumerate(node.value):
+            if type(item) is yaml.ScalarNode and item.tag == _PLAIN and id(item) not in seen and not self.ends:
+                seen.add(id(item))
+                where = path + (i,)
+                mark = item.start_mark
+                marks[where] = (mark.line + 1, mark.column + 1)
+                out.append(scalar(item, where))
+            else:
+                out.append(self.construct(item, path + (i,), depth + 1))
+        return out
+
+    def mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
+        parsed, result = self.parsed, {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _PLAIN:
+                _issue(parsed, key_node, "FMT-YAML", "键必须是简单的文字")
+                continue
+            key = key_node.value
+            if key in result:
+                first = parsed.key_marks[path + (key,)]
+                _issue(parsed, key_node, "FMT-DUPKEY", f"键“{key}”重复（第 {first[0]} 行已出现）")
+                continue
+            parsed.key_marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.construct(value_node, path + (key,), depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: tuple):
+        text = node.value
+        self.parsed.texts[path] = text
+        if node.style:  # quoted or block (libyaml gives plain scalars an empty style): always text
             return text
-    return text  # str and timestamp keep their text
+        # Plain scalars, typed as YAML 1.1 does for the types a report uses. 1_000, 0x1F and 1:30
+        # stay text: a report never means them as numbers.
+        if text in _NULLS:
+            return None
+        if _INT.match(text):
+            return int(text)
+        if text in _BOOLS:
+            return _BOOLS[text]
+        if _FLOAT.match(text) and "_" not in text:
+            try:
+                return float(text)
+            except ValueError:
+                return text
+        return text
 
 
 def _issue(parsed: Parsed, node: yaml.Node, rule: str, message: str) -> None:

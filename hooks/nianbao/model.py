@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -65,13 +66,28 @@ class Table:
     row_tree: list[Node] = field(default_factory=list)
     row_labels: bool = True
 
-    @property
+    # The spec never changes after loading, so the lookups every cell check makes are computed once.
+    @functools.cached_property
     def rows(self) -> list[Row]:
         if self.kind == "blocks":
             return [row for block in self.blocks for row in block.rows]
         return [leaf for node in self.row_tree for leaf in node.leaves()]
 
-    @property
+    @functools.cached_property
+    def _row_index(self) -> dict[str, Row]:
+        index = {row.id: row for row in self.rows}
+        for alt in self.alternatives:
+            index[alt] = self.alt_row(alt)
+        return index
+
+    @functools.cached_property
+    def _columns(self) -> dict[str, list[Column]]:
+        if self.kind == "blocks":
+            return {row.id: block.columns for block in self.blocks for row in block.rows}
+        columns = [leaf for node in self.header for leaf in node.leaves()]
+        return {row_id: columns for row_id in self._row_index}
+
+    @functools.cached_property
     def alternatives(self) -> dict[str, list[str]]:
         """Alternative row id -> the row ids it stands for."""
         found: dict[str, list[str]] = {}
@@ -116,18 +132,13 @@ class Table:
         return walk(self.row_tree)
 
     def columns_of(self, row_id: str) -> list[Column]:
-        if self.kind == "blocks":
-            for block in self.blocks:
-                if any(row.id == row_id for row in block.rows):
-                    return block.columns
-            return []
-        return [leaf for node in self.header for leaf in node.leaves()]
+        found = self._columns.get(row_id)
+        if found is not None:
+            return found
+        return [] if self.kind == "blocks" else [leaf for node in self.header for leaf in node.leaves()]
 
     def row(self, row_id: str) -> Row | None:
-        for row in self.rows:
-            if row.id == row_id:
-                return row
-        return self.alt_row(row_id)
+        return self._row_index.get(row_id)
 
 
 @dataclass
@@ -226,13 +237,17 @@ class Report:
         return (self.agency, self.year)
 
     def cell(self, table: str, row: str, column: str) -> Cell | None:
-        cells = self.tables.get(table, {}).get(row)
-        if cells is None:
-            return None
-        for col, cell in zip(self.edition.tables[table].columns_of(row), cells):
-            if col.id == column:
-                return cell
-        return None
+        return self._cells.get((table, row, column))
+
+    @functools.cached_property
+    def _cells(self) -> dict[tuple[str, str, str], Cell]:
+        index = {}
+        for tid, rows in self.tables.items():
+            spec = self.edition.tables[tid]
+            for row, cells in rows.items():
+                for col, cell in zip(spec.columns_of(row), cells):
+                    index[(tid, row, col.id)] = cell
+        return index
 
     def mark(self, *path: Any) -> tuple[int, int]:
         """The nearest known position of a YAML path (falls back to its parents)."""

@@ -152,10 +152,12 @@ def cells(report: Report) -> Iterator[tuple]:
 @rule("NN", "E", "数量为非负整数（本年增/减可为负，金额可为小数）")
 def non_negative(report: Report) -> Iterator[Finding]:
     for table, row, column, cell in cells(report):
+        value = cell.value
+        if value is None or (type(value) is int and (value >= 0 or column.kind == "change")):
+            continue  # the common case, decided without building a message
         if cell.blank or cell.placeholder:
             continue
         where = cell_name(table, row, column)
-        value = cell.value
         if isinstance(value, str):
             if FULLWIDTH.search(value):
                 yield Finding(cell, f"{where}含全角数字“{value}”，应使用半角数字")
@@ -170,11 +172,12 @@ def non_negative(report: Report) -> Iterator[Finding]:
 @rule("BLANK", "W", "应填数字的单元格空白或为占位符")
 def blank(report: Report) -> Iterator[Finding]:
     for table, row, column, cell in cells(report):
-        where = cell_name(table, row, column)
+        if type(cell.value) is int:
+            continue
         if cell.blank:
-            yield Finding(cell, f"{where}空白（原文未填数字，不按 0 计算）")
+            yield Finding(cell, f"{cell_name(table, row, column)}空白（原文未填数字，不按 0 计算）")
         elif cell.placeholder:
-            yield Finding(cell, f"{where}为占位符“{cell.value}”（不按 0 计算）")
+            yield Finding(cell, f"{cell_name(table, row, column)}为占位符“{cell.value}”（不按 0 计算）")
 
 
 @rule("EDITION", "E", "格式版本与年度相符：2020 年及以前用 gov-2019，2021 年起用 gov-2021")
