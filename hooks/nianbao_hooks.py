@@ -24,3 +24,7 @@ def on_page_markdown(markdown, page, **kwargs):
 
 def on_page_content(html, page, **kwargs):
     return site.clean_report_page(html, page)
+
+
+def on_post_build(config, **kwargs):
+    site.build_search(config, _result)

@@ -113,3 +113,88 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", install);
   else install();
 })();
+
+// Search: a box in the header on every page, and the Pagefind search page (docs/search.md).
+(function () {
+  function siteBase() {
+    var config = document.getElementById("__config");
+    var base = ".";
+    try { base = JSON.parse(config.textContent).base || "."; } catch (e) {}
+    return new URL(base.replace(/\/?$/, "/"), location.href);
+  }
+  function installHeaderBox() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || document.getElementById("nb-q")) return;
+    var form = document.createElement("form");
+    form.className = "nb-header-search";
+    form.setAttribute("role", "search");
+    form.action = new URL("search/", siteBase()).href;
+    form.innerHTML = '<label for="nb-q" class="nb-sr-only">搜索报告</label>' +
+      '<input id="nb-q" name="q" type="search" placeholder="搜索报告" autocomplete="off">';
+    var query = new URLSearchParams(location.search).get("q");
+    if (query) form.querySelector("input").value = query;
+    header.insertBefore(form, document.getElementById("nb-elder-toggle") || null);
+  }
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+  function installSearchPage() {
+    var box = document.getElementById("nb-search");
+    if (!box || box.getAttribute("data-ready")) return;
+    box.setAttribute("data-ready", "1");
+    var base = siteBase();
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = new URL("pagefind/pagefind-ui.css", base).href;
+    document.head.appendChild(css);
+    fetch(new URL("search-bundles.json", base).href).then(function (r) { return r.json(); })
+      .catch(function () { return ["pagefind/"]; })
+      .then(function (bundles) {
+        var primary = bundles[0] || "pagefind/";
+        return loadScript(new URL(primary + "pagefind-ui.js", base).href).then(function () {
+          var ui = new PagefindUI({
+            element: "#nb-search",
+            bundlePath: new URL(primary, base).pathname,
+            baseUrl: base.pathname,
+            mergeIndex: bundles.slice(1).map(function (b) { return { bundlePath: new URL(b, base).pathname }; }),
+            showImages: false,
+            showSubResults: false,
+            resetStyles: true,
+            openFilters: ["年度"],
+            processResult: function (result) {
+              var m = result.meta || {};
+              var line = [m.agency, m.year && m.year + " 年", m.region].filter(Boolean).join(" · ");
+              result.excerpt = '<span class="nb-result-meta">' + line + "</span><br>" + result.excerpt;
+              return result;
+            }
+          });
+          // Pagefind labels its input by a title only; give it a proper accessible name.
+          var labelInput = function () {
+            var input = box.querySelector("input.pagefind-ui__search-input");
+            if (input) input.setAttribute("aria-label", "搜索报告");
+            return !!input;
+          };
+          if (!labelInput()) new MutationObserver(function (_, observer) {
+            if (labelInput()) observer.disconnect();
+          }).observe(box, { childList: true, subtree: true });
+          var query = new URLSearchParams(location.search).get("q");
+          if (query) ui.triggerSearch(query);
+          var header = document.getElementById("nb-q");
+          if (header) header.form.addEventListener("submit", function (event) {
+            event.preventDefault();
+            history.replaceState(null, "", "?q=" + encodeURIComponent(header.value));
+            ui.triggerSearch(header.value);
+          });
+        });
+      });
+  }
+  function install() { installHeaderBox(); installSearchPage(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", install);
+  else install();
+})();

@@ -103,3 +103,14 @@ def clean_report_page(html: str, page) -> str:
     if REPORT_URI.match(page.file.src_uri):
         return clean_html(html)
     return html
+
+
+def build_search(config, result: Result | None) -> None:
+    """The Pagefind index over the finished site (NIANBAO_SEARCH=off skips it, e.g. for previews)."""
+    if result is None or os.environ.get("NIANBAO_SEARCH", "").lower() in ("off", "0", "no", "false"):
+        log.info("未生成搜索索引（NIANBAO_SEARCH=off）")
+        return
+    from .search import build_index
+
+    bundles = build_index(result, config.site_dir)
+    log.info(f"搜索索引：{len(result.corpus.reports)} 份报告，{len(bundles)} 个索引包")
