@@ -23,7 +23,7 @@ def on_page_markdown(markdown, page, **kwargs):
 
 
 def on_page_content(html, page, **kwargs):
-    return site.clean_report_page(html, page)
+    return site.page_content(html, page)
 
 
 def on_post_build(config, **kwargs):

@@ -135,7 +135,7 @@ def test_report_page_links_data_and_compares_with_previous_year(region_site):
     data = json.loads((region_site / "site" / "ceshi-jia" / "2023" / "data.json").read_text(encoding="utf-8"))
     assert data["tables"]["t3"]["new_received"]["total"] == {"value": "13", "number": 13}
     table = soup.find(id="compare").find_next("table")
-    first = [td.get_text() for td in table.select("tbody tr")[0].find_all("td")]
+    first = [cell.get_text() for cell in table.select("tbody tr")[0].find_all(["th", "td"])]
     assert first == ["新收申请", "13", "13", "持平"]
 
 

@@ -7,6 +7,7 @@ import re
 from nianbao.check import check_path
 from nianbao.pages import report_page
 from nianbao.rules import RULES
+from nianbao.urls import Blocks
 
 from conftest import REPO, report_data, write_report
 
@@ -15,7 +16,11 @@ def page_for(reports, narrative):
     write_report(reports, report_data(), narrative=narrative)
     result = check_path(reports)
     report = result.corpus.reports[0]
-    return report_page(report, result.corpus.agencies[report.agency], result.by_report[report.key])
+    blocks = Blocks()
+    text = report_page(report, result.corpus.agencies[report.agency], result.by_report[report.key], blocks=blocks)
+    for token, maker in blocks.makers.items():
+        text = text.replace(token, maker())
+    return text
 
 
 def positions(text, *needles):
@@ -55,7 +60,10 @@ def test_check_panel_lists_problems_with_positions(reports):
     path = write_report(reports, data)
     result = check_path(reports)
     report = result.corpus.reports[0]
-    text = report_page(report, result.corpus.agencies[report.agency], result.by_report[report.key])
+    blocks = Blocks()
+    text = report_page(report, result.corpus.agencies[report.agency], result.by_report[report.key], blocks=blocks)
+    for token, maker in blocks.makers.items():
+        text = text.replace(token, maker())
     panel = text[text.index("## 数据核验"):]
     assert "BLANK：应填数字的单元格空白或为占位符（警告，1 处）" in panel
     assert re.search(r"第 \d+ 行第 \d+ 列：“行政强制”的“本年处理决定数量”空白", panel)

@@ -164,6 +164,7 @@
             baseUrl: base.pathname,
             mergeIndex: bundles.slice(1).map(function (b) { return { bundlePath: new URL(b, base).pathname }; }),
             showImages: false,
+            debounceTimeoutMs: 100,
             showSubResults: false,
             resetStyles: true,
             openFilters: ["年度"],

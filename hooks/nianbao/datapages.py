@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from . import charts, export, figures
@@ -9,7 +10,7 @@ from .check import Result
 from .indexpages import summary_csv, summary_rows, summary_table
 from .model import Cell, Report
 from .render import render_table
-from .urls import Page, agency_uri, link, md_text, region_uri, report_data_uri, report_uri
+from .urls import Blocks, Page, agency_uri, link, md_text, region_uri, report_data_uri, report_uri
 
 LONG_CSV = "data/nianbao-cells-long.csv"
 WIDE_CSV = "data/nianbao-reports-wide.csv"
@@ -19,35 +20,35 @@ SUMMARY_CSV = "data/nianbao-summary.csv"
 def data_files(result: Result) -> list[Page]:
     corpus = result.corpus
     reports = [r for r in corpus.reports if r.agency in corpus.agencies]
+    rows = summary_rows(reports, result)
     files = [Page(LONG_CSV, export.long_csv(reports)),
              Page(WIDE_CSV, export.wide_csv(reports, corpus.agencies)),
              Page("data/datapackage.json", export.datapackage(LONG_CSV.split("/")[-1], WIDE_CSV.split("/")[-1])),
-             Page(SUMMARY_CSV, summary_csv(summary_rows(reports, result)))]
+             Page(SUMMARY_CSV, summary_csv(rows))]
     for report in reports:
         problems = result.by_report.get(report.key, [])
         files.append(Page(report_data_uri(report, "data.json"),
                           export.report_json(report, corpus.agencies[report.agency], problems)))
         files.append(Page(report_data_uri(report, "tables.csv"), export.report_csv(report)))
     by_year, by_agency = defaultdict(list), defaultdict(list)
-    for report in reports:
-        by_year[report.year].append(report)
-        by_agency[report.agency].append(report)
+    for row in rows:
+        by_year[row.report.year].append(row)
+        by_agency[row.report.agency].append(row)
     for year, items in by_year.items():
-        files.append(Page(f"years/{year}.csv", summary_csv(summary_rows(items, result))))
+        files.append(Page(f"years/{year}.csv", summary_csv(items)))
     for slug, items in by_agency.items():
-        files.append(Page(f"{slug}/summary.csv", summary_csv(summary_rows(sorted(items, key=lambda r: -r.year),
-                                                                            result))))
+        files.append(Page(f"{slug}/summary.csv", summary_csv(sorted(items, key=lambda r: -r.report.year))))
     return files
 
 
-def compare_page(result: Result) -> str:
+def compare_page(result: Result, blocks: Blocks) -> str:
     uri = "compare.md"
     reports = sorted((r for r in result.corpus.reports if r.agency in result.corpus.agencies),
                      key=lambda r: (-r.year, result.corpus.agencies[r.agency].region, r.agency))
     lines = ["# 比较", "", "各机构、各年度的主要数字和比率并列。可按地区、类型和年度筛选，点击列名排序。", ""]
     if not reports:
         return "\n".join(lines + ["暂无报告。"]) + "\n"
-    lines.append(summary_table(summary_rows(reports, result), uri, SUMMARY_CSV))
+    lines.append(blocks.add(lambda: summary_table(summary_rows(reports, result), uri, SUMMARY_CSV)))
     return "\n".join(lines) + "\n"
 
 
@@ -61,9 +62,11 @@ def region_pages(result: Result) -> list[Page]:
     pages = [Page("regions/index.md", regions_index(sorted(by_region)), in_nav=True)]
     for region, entries in by_region.items():
         entries.sort(key=lambda e: e.year)
-        pages.append(Page(region_uri(region), region_page(region, entries, result)))
+        blocks = Blocks()
+        pages.append(Page(region_uri(region), region_page(region, entries, result, blocks), blocks=blocks))
         for entry in entries:
-            pages.append(Page(region_uri(region, entry.year), region_year_page(entry, result)))
+            blocks = Blocks()
+            pages.append(Page(region_uri(region, entry.year), region_year_page(entry, result, blocks), blocks=blocks))
     return pages
 
 
@@ -78,7 +81,7 @@ def regions_index(regions: list[tuple]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def region_page(region: tuple, entries: list[figures.RegionYear], result: Result) -> str:
+def region_page(region: tuple, entries: list[figures.RegionYear], result: Result, blocks: Blocks) -> str:
     uri = region_uri(region)
     name = " / ".join(region)
     lines = [f"# {md_text(name)}", "", "| 年度 | 报告单位 | 未报告（上年有报告） | 新收申请合计 | 办结合计 | 本级政府报告 |",
@@ -103,11 +106,12 @@ def region_page(region: tuple, entries: list[figures.RegionYear], result: Result
                     total.add(t.known)
             values.append(total.known)
         series.append(charts.Series(label, values))
-    lines.append(charts.bar_chart("chart-region-outcomes", f"{name}：各年度办理结果构成（所属单位合计）", years, series))
+    chart = charts.bar_chart("chart-region-outcomes", f"{name}：各年度办理结果构成（所属单位合计）", years, series)
+    lines.append(blocks.add(lambda: chart))
     return "\n".join(lines) + "\n"
 
 
-def region_year_page(entry: figures.RegionYear, result: Result) -> str:
+def region_year_page(entry: figures.RegionYear, result: Result, blocks: Blocks) -> str:
     uri = region_uri(entry.region, entry.year)
     agencies = result.corpus.agencies
     name = " / ".join(entry.region)
@@ -123,7 +127,7 @@ def region_year_page(entry: figures.RegionYear, result: Result) -> str:
     if summed is not None:
         lines += ["## 所属单位逐格合计", "", "“≥”表示有单位的该项为空白。", ""]
         for tid in summed.tables:
-            lines += [render_table(summed, tid), ""]
+            lines += [blocks.add(functools.partial(render_table, summed, tid)), ""]
     return "\n".join(lines) + "\n"
 
 

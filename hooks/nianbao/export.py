@@ -119,7 +119,7 @@ def report_json(report: Report, agency, problems) -> str:
         "problems": [{"rule": p.rule, "level": p.level, "line": p.line, "column": p.col, "message": p.message,
                       "acknowledged": p.acknowledged} for p in problems],
     })
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def report_csv(report: Report) -> str:

@@ -14,7 +14,7 @@ from .check import Result
 from .export import to_csv
 from .model import Agency, Problem, Report
 from .render import environment
-from .urls import agency_uri, href, link, md_text, region_uri, report_uri, year_uri
+from .urls import Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
 
 FIGURE_NAMES = [name for name, *_ in figures.KEY_FIGURES] + ["诉讼总计"]
 RATE_NAMES = list(figures.RATE_FORMULAS)
@@ -62,7 +62,7 @@ def summary_table(rows: list[SummaryRow], uri: str, csv_uri: str, first: str = "
 
 # -- pages --------------------------------------------------------------------------------
 
-def agency_page(agency: Agency, reports: list[Report], result: Result) -> str:
+def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: Blocks) -> str:
     uri = agency_uri(agency.slug)
     region = " / ".join(agency.region)
     lines = [f"# {md_text(agency.name)}", "",
@@ -74,8 +74,10 @@ def agency_page(agency: Agency, reports: list[Report], result: Result) -> str:
     if not reports:
         return "\n".join(lines + ["本机构暂无报告。"]) + "\n"
     ordered = sorted(reports, key=lambda r: -r.year)
-    lines += [summary_table(summary_rows(ordered, result), uri, f"{agency.slug}/summary.csv", first="年度"), ""]
-    lines += ["", "## 历年变化", "", agency_charts(agency, sorted(reports, key=lambda r: r.year)), ""]
+    lines += [blocks.add(lambda: summary_table(summary_rows(ordered, result), uri, f"{agency.slug}/summary.csv",
+                                               first="年度")), ""]
+    charts_html = agency_charts(agency, sorted(reports, key=lambda r: r.year))
+    lines += ["", "## 历年变化", "", blocks.add(lambda: charts_html), ""]
     lines += ["", "## 跨年度核对", ""] + cross_year_lines(sorted(reports, key=lambda r: r.year), result, uri)
     return "\n".join(lines) + "\n"
 
@@ -150,10 +152,10 @@ def years_index(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def year_page(year: int, reports: list[Report], result: Result) -> str:
+def year_page(year: int, reports: list[Report], result: Result, blocks: Blocks) -> str:
     uri = year_uri(year)
     agencies = result.corpus.agencies
     reports = sorted(reports, key=lambda r: (agencies[r.agency].region, agencies[r.agency].name))
     lines = [f"# {year} 年度报告", "", f"{year} 年度共 {len(reports)} 份报告。", ""]
-    lines += [summary_table(summary_rows(reports, result), uri, f"years/{year}.csv"), ""]
+    lines += [blocks.add(lambda: summary_table(summary_rows(reports, result), uri, f"years/{year}.csv")), ""]
     return "\n".join(lines) + "\n"

@@ -6,10 +6,12 @@ between generated pages are Markdown links to source files, so MkDocs resolves a
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
 import segno
+from markupsafe import escape
 
 from .check import Result
 from .model import LEVEL_NAMES, Agency, Problem, Report
@@ -17,7 +19,7 @@ from .render import render_table
 from . import figures
 from .datapages import compare_page, data_files, region_pages
 from .indexpages import agencies_index, agency_page, year_page, years_index
-from .urls import Page, SiteInfo, agency_uri, link, md_text, report_data_uri, report_uri, year_uri
+from .urls import Blocks, Page, SiteInfo, agency_uri, href, link, md_text, report_data_uri, report_uri, year_uri
 from .rules import RULES
 
 HEADING = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、")
@@ -30,20 +32,28 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
     corpus = result.corpus
     site = site or SiteInfo()
     previous = {(r.agency, r.year + 1): r for r in corpus.reports}
-    pages = [Page(report_uri(r), report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, []), site,
-                                             previous.get(r.key)))
-             for r in corpus.reports if r.agency in corpus.agencies]
+    pages = []
+    for r in corpus.reports:
+        if r.agency in corpus.agencies:
+            blocks = Blocks()
+            content = report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, []), site,
+                                  previous.get(r.key), blocks)
+            pages.append(Page(report_uri(r), content, blocks=blocks))
     for slug, agency in corpus.agencies.items():
-        pages.append(Page(agency_uri(slug), agency_page(agency, corpus.reports_of(slug), result)))
+        blocks = Blocks()
+        pages.append(Page(agency_uri(slug), agency_page(agency, corpus.reports_of(slug), result, blocks),
+                          blocks=blocks))
     pages.append(Page("agencies/index.md", agencies_index(result), in_nav=True))
     pages.append(Page("years/index.md", years_index(result), in_nav=True))
-    pages.append(Page("compare.md", compare_page(result), in_nav=True))
+    blocks = Blocks()
+    pages.append(Page("compare.md", compare_page(result, blocks), in_nav=True, blocks=blocks))
     by_year = defaultdict(list)
     for report in corpus.reports:
         if report.agency in corpus.agencies:
             by_year[report.year].append(report)
     for year, reports in by_year.items():
-        pages.append(Page(year_uri(year), year_page(year, reports, result)))
+        blocks = Blocks()
+        pages.append(Page(year_uri(year), year_page(year, reports, result, blocks), blocks=blocks))
     pages += region_pages(result)  # regions/index.md is in mkdocs.yml nav
     pages += data_files(result)
     return pages
@@ -52,17 +62,24 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
 # -- a report -----------------------------------------------------------------------------
 
 def report_page(report: Report, agency: Agency, problems: list[Problem], site: SiteInfo | None = None,
-                previous: Report | None = None) -> str:
+                previous: Report | None = None, blocks: Blocks | None = None) -> str:
+    """The page's Markdown; the three tables go into `blocks` (filled in after Markdown)."""
     site = site or SiteInfo()
     uri = report_uri(report)
     title = report_title(report, agency)
+    blocks = blocks if blocks is not None else Blocks()
     parts = [front_matter(report, agency, site), f"# {md_text(title)}", ""]
+    # Generated markup goes in as blocks: Python-Markdown would only re-parse it, slowly.
     address = site.absolute(uri)
     if address:
-        parts += [qr_figure(address), ""]
-    parts += [meta_block(report, agency, problems, uri), ""]
-    parts.append(narrative_with_tables(report, problems))
-    parts += ["", comparison(report, previous, uri), "", check_panel(problems, uri)]
+        parts += [blocks.add(functools.partial(qr_figure, address)), ""]
+    parts += [blocks.add(functools.partial(meta_html, report, agency, problems, uri)), ""]
+    parts.append(narrative_with_tables(report, problems, blocks))
+    parts += ["", "## 与上年比较 {#compare}", "", blocks.add(functools.partial(comparison, report, previous, uri)),
+              "", "## 数据核验 {#check}", "",
+              "按统计表的勾稽关系和填报规则逐项核对原文数据。数据按原文发布，不作更正；"
+              f"各规则的含义见[核验规则]({link(uri, RULES_PAGE)})。", "",
+              blocks.add(functools.partial(check_panel, problems, uri))]
     return "\n".join(parts) + "\n"
 
 
@@ -94,49 +111,54 @@ def front_matter(report: Report, agency: Agency, site: SiteInfo) -> str:
 
 def qr_figure(address: str) -> str:
     svg = segno.make(address, error="m").svg_inline(scale=2, border=2, title="手机扫码打开本页")
-    return f'<figure class="nb-qr" markdown="0">{svg}<figcaption>手机扫码阅读</figcaption></figure>'
+    return f'<figure class="nb-qr">{svg}<figcaption>手机扫码阅读</figcaption></figure>'
 
 
 def comparison(report: Report, previous: Report | None, uri: str) -> str:
     """Each key figure against the same agency's previous year (as printed; blanks stay blank)."""
-    lines = ["## 与上年比较 {#compare}", ""]
     if previous is None:
-        return "\n".join(lines + [f"没有本机构 {report.year - 1} 年度的报告，无法比较。"])
+        return f"<p>没有本机构 {report.year - 1} 年度的报告，无法比较。</p>"
     now, before = figures.key_values(report), figures.key_values(previous)
-    lines += [f"| 指标 | [{previous.year} 年]({link(uri, report_uri(previous))}) | {report.year} 年 | 变化 |",
-              "|:--|--:|--:|:--|"]
+    rows = []
     for name in now:
         a, b = before[name], now[name]
         change = "—" if a is None or b is None else ("持平" if a == b else f"{'↑ 增加' if b > a else '↓ 减少'} {abs(b - a)}")
-        lines.append(f"| {name} | {'' if a is None else a} | {'' if b is None else b} | {change} |")
-    return "\n".join(lines + ["", "空白表示原文该项空白，无法比较（“—”）。"])
+        rows.append(f'<tr><th scope="row">{name}</th><td class="nb-num">{"" if a is None else a}</td>'
+                    f'<td class="nb-num">{"" if b is None else b}</td><td>{change}</td></tr>')
+    link_before = f'<a href="{href(uri, report_uri(previous))}">{previous.year} 年</a>'
+    return (f'<table class="nb-compare"><thead><tr><th scope="col">指标</th><th scope="col">{link_before}</th>'
+            f'<th scope="col">{report.year} 年</th><th scope="col">变化</th></tr></thead><tbody>{"".join(rows)}'
+            "</tbody></table><p>空白表示原文该项空白，无法比较（“—”）。</p>")
 
 
-def meta_block(report: Report, agency: Agency, problems: list[Problem], uri: str) -> str:
+def meta_html(report: Report, agency: Agency, problems: list[Problem], uri: str) -> str:
     meta = report.meta
     region = " / ".join(agency.region)
-    items = [
-        f"- **机构**：[{md_text(agency.name)}]({link(uri, agency_uri(agency.slug))})（{agency.kind} · {region}）",
-        f"- **年度**：[{report.year} 年]({link(uri, year_uri(report.year))})",
-    ]
+
+    def a(target: str, text: str) -> str:
+        return f'<a href="{escape(target)}">{escape(text)}</a>'
+
+    items = [("机构", f"{a(href(uri, agency_uri(agency.slug)), agency.name)}（{escape(agency.kind)} · {escape(region)}）"),
+             ("年度", a(href(uri, year_uri(report.year)), f"{report.year} 年"))]
     if meta.get("published"):
-        items.append(f"- **发布日期**：{meta['published']}")
+        items.append(("发布日期", escape(meta["published"])))
     if meta.get("source_url"):
-        items.append(f"- **来源链接**：<{meta['source_url']}>")
-    if meta.get("index_no"):
-        items.append(f"- **索引号**：{md_text(meta['index_no'])}")
-    if meta.get("doc_no"):
-        items.append(f"- **文号**：{md_text(meta['doc_no'])}")
+        items.append(("来源链接", a(meta["source_url"], meta["source_url"])))
+    for key, label in (("index_no", "索引号"), ("doc_no", "文号")):
+        if meta.get(key):
+            items.append((label, escape(meta[key])))
     for item in meta.get("attachments", []):
-        items.append(f"- **附件**：[{md_text(item['title'])}]({item['url']})")
-    items.append(f"- **格式**：{report.edition.id}（{report.edition.document}）")
-    items.append(f"- **数据核验**：[{problem_counts(problems)}](#check)")
-    items.append(f"- **数据下载**：[data.json]({link(uri, report_data_uri(report, 'data.json'))}) · "
-                 f"[tables.csv]({link(uri, report_data_uri(report, 'tables.csv'))})（全部单元格，原文与数值）")
-    return '<div class="nb-meta" markdown>\n\n' + "\n".join(items) + "\n\n</div>"
+        target = item["url"] if item["url"].startswith("http") else href(uri, f"{report.agency}/{item['url']}")
+        items.append(("附件", a(target, item["title"])))
+    items.append(("格式", escape(f"{report.edition.id}（{report.edition.document}）")))
+    items.append(("数据核验", a("#check", problem_counts(problems))))
+    items.append(("数据下载", f"{a(href(uri, report_data_uri(report, 'data.json')), 'data.json')} · "
+                              f"{a(href(uri, report_data_uri(report, 'tables.csv')), 'tables.csv')}（全部单元格，原文与数值）"))
+    rows = "".join(f"<li><strong>{label}</strong>：{value}</li>" for label, value in items)
+    return f'<div class="nb-meta"><ul>{rows}</ul></div>'
 
 
-def narrative_with_tables(report: Report, problems: list[Problem]) -> str:
+def narrative_with_tables(report: Report, problems: list[Problem], blocks: Blocks) -> str:
     """Place each table where the editor marked it, else right after its section heading."""
     lines = report.narrative.splitlines()
     placed: set[str] = set()
@@ -144,7 +166,7 @@ def narrative_with_tables(report: Report, problems: list[Problem]) -> str:
     for line in lines:
         marker = MARKER.match(line.strip())
         if marker and marker.group(1) in report.tables:
-            out += ["", render_table(report, marker.group(1), problems), ""]
+            out += ["", blocks.add(functools.partial(render_table, report, marker.group(1), problems)), ""]
             placed.add(marker.group(1))
         else:
             out.append(line)
@@ -154,7 +176,7 @@ def narrative_with_tables(report: Report, problems: list[Problem]) -> str:
         if tid in placed:
             continue
         at = next((i for i, line in enumerate(out) if heading_no(line) == section["num"]), None)
-        block = ["", render_table(report, tid, problems), ""]
+        block = ["", blocks.add(functools.partial(render_table, report, tid, problems)), ""]
         if at is None:
             at = insertion_point(out, list(sections), section["num"])
             block = ["", f"## {section['num']}、{section['title']}"] + block
@@ -188,32 +210,28 @@ def problem_counts(problems: list[Problem]) -> str:
 
 
 def check_panel(problems: list[Problem], uri: str) -> str:
-    lines = ["## 数据核验 {#check}", "",
-             "按统计表的勾稽关系和填报规则逐项核对原文数据。数据按原文发布，不作更正；"
-             f"各规则的含义见[核验规则]({link(uri, RULES_PAGE)})。", ""]
     if not problems:
-        lines += ['!!! success "全部规则通过"', "", "    未发现问题。"]
-        return "\n".join(lines)
+        return ('<div class="admonition success"><p class="admonition-title">全部规则通过</p>'
+                "<p>未发现问题。</p></div>")
     grouped: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         grouped[problem.rule].append(problem)
     kinds = {"error": "failure", "warning": "warning", "info": "info"}
+    out = []
     for rule_id, items in sorted(grouped.items(), key=lambda kv: (level_rank(kv[1]), kv[0])):
         acked = all(p.acknowledged is not None for p in items)
         kind = "note" if acked else kinds[items[0].level]
         title = RULES[rule_id].title if rule_id in RULES else rule_id
         state = "已确认" if acked else LEVEL_NAMES[items[0].level]
-        opener = "???" if len(items) > 5 else "???+"
-        lines.append(f'{opener} {kind} "{rule_id}：{title}（{state}，{len(items)} 处）"')
-        lines.append("")
+        opened = "" if len(items) > 5 else " open"
+        body = [f'<details class="{kind}"{opened}><summary>{escape(rule_id)}：{escape(title)}'
+                f"（{state}，{len(items)} 处）</summary>"]
         if acked:
-            lines.append(f"    编辑已核对原文并确认：{md_text(items[0].acknowledged)}")
-            lines.append("")
-        for p in items:
-            lines.append(f"    - 第 {p.line} 行第 {p.col} 列：{md_text(p.message)}")
-        lines.append(f"\n    [规则说明]({link(uri, RULES_PAGE)}#{rule_id.lower()})")
-        lines.append("")
-    return "\n".join(lines)
+            body.append(f"<p>编辑已核对原文并确认：{escape(items[0].acknowledged)}</p>")
+        body.append("<ul>" + "".join(f"<li>第 {p.line} 行第 {p.col} 列：{escape(p.message)}</li>" for p in items) + "</ul>")
+        body.append(f'<p><a href="{href(uri, RULES_PAGE)}#{rule_id.lower()}">规则说明</a></p></details>')
+        out.append("".join(body))
+    return "\n".join(out)
 
 
 def level_rank(items: list[Problem]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from .check import Result, check_path
@@ -17,6 +18,7 @@ from .urls import SiteInfo
 from .safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
+BLOCKS: dict = {}  # page source -> its deferred HTML fragments (see urls.Blocks)
 
 
 def reports_dir(config) -> Path:
@@ -41,20 +43,40 @@ def pin_build_date(config) -> None:
         os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
 
 
+def report_year(path: str) -> int | None:
+    name = Path(path).name
+    return int(name[:4]) if name[:4].isdigit() and name[4:] in (".yml", ".md") else None
+
+
+def preview_target() -> tuple[str | None, int | None]:
+    """NIANBAO_ONLY=slug or slug/year limits a build to one agency or one report (fast previews)."""
+    value = os.environ.get("NIANBAO_ONLY", "").strip().strip("/")
+    if not value:
+        return None, None
+    slug, _, year = value.partition("/")
+    return slug, int(year) if year.isdigit() else None
+
+
 def check_reports(config) -> Result:
     """Check everything before anything is written; a blocking problem stops the build."""
     from mkdocs.exceptions import PluginError
 
-    result = check_path(reports_dir(config))
+    only, year = preview_target()
+    result = check_path(reports_dir(config), only={only} if only else None)
+    if only:
+        keep = {year, year - 1} if year else None  # the year before, for the cross-year rules
+        if keep:
+            result.corpus.reports = [r for r in result.corpus.reports if r.year in keep]
+            result.problems = [p for p in result.problems if report_year(p.path) in keep | {None}]
+        log.info(f"预览模式（NIANBAO_ONLY={os.environ['NIANBAO_ONLY']}）：只构建这一机构"
+                 f"{'的 ' + str(year) + ' 年度报告' if year else ''}，不要发布此次构建的结果")
     for problem in result.problems:
         line = problem.format()
         if problem.level == "error" and problem.acknowledged is None:
             log.error(line)
-        elif problem.acknowledged is not None:
-            log.info(line)
         else:
-            # Published reports are full of blanks; their warnings belong on the report page,
-            # not in a --strict build's warning count.
+            # Published reports are full of blanks and acknowledged inconsistencies: they belong on
+            # the report page (and in `nianbao check`), not in a --strict build's warning count.
             log.debug(line)
     log.info(result.summary())
     blocking = result.blocking
@@ -69,7 +91,10 @@ def add_pages(files, config, result: Result):
     from mkdocs.structure.files import File, InclusionLevel
 
     info = SiteInfo(name=config.site_name, url=config.site_url or None)
+    BLOCKS.clear()
     for page in site_pages(result, info):
+        if page.blocks is not None:
+            BLOCKS[page.src_uri] = page.blocks
         existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
             files.remove(existing)
@@ -98,11 +123,14 @@ def home_markdown(markdown: str, page, result: Result | None) -> str:
     return markdown + "\n" + home_summary(result)
 
 
-def clean_report_page(html: str, page) -> str:
-    """Report pages carry editors' Markdown: only allow-listed markup reaches the reader."""
-    if REPORT_URI.match(page.file.src_uri):
-        return clean_html(html)
-    return html
+def page_content(html: str, page) -> str:
+    """Report pages carry editors' Markdown: only allow-listed markup reaches the reader. Then
+    the generated tables (trusted, made here) take the places reserved for them."""
+    uri = page.file.src_uri
+    if REPORT_URI.match(uri):
+        html = clean_html(html)
+    blocks = BLOCKS.get(uri)
+    return blocks.fill(html) if blocks else html
 
 
 def build_search(config, result: Result | None) -> None:
@@ -112,5 +140,7 @@ def build_search(config, result: Result | None) -> None:
         return
     from .search import build_index
 
+    started = time.monotonic()
     bundles = build_index(result, config.site_dir)
-    log.info(f"搜索索引：{len(result.corpus.reports)} 份报告，{len(bundles)} 个索引包")
+    log.info(f"搜索索引：{len(result.corpus.reports)} 份报告，{len(bundles)} 个索引包，"
+             f"用时 {time.monotonic() - started:.2f} 秒")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from .model import Report
 
@@ -24,11 +25,35 @@ class SiteInfo:
         return self.url.rstrip("/") + "/" + url_of(uri)
 
 
+class Blocks:
+    """Large HTML fragments (the statutory tables, long summary tables) kept out of the Markdown.
+
+    The page source holds a token paragraph; the fragment is made only when MkDocs has turned the
+    Markdown into HTML (`fill`). Python-Markdown re-parses every raw HTML block it meets, which
+    costs more than the rest of a report page together, and making fragments late keeps a large
+    corpus' tables out of memory until each page is written.
+    """
+
+    def __init__(self):
+        self.makers: dict[str, Callable[[], str]] = {}
+
+    def add(self, maker: Callable[[], str]) -> str:
+        token = f"§§nianbao-block-{len(self.makers)}§§"
+        self.makers[token] = maker
+        return token
+
+    def fill(self, html: str) -> str:
+        for token, maker in self.makers.items():
+            html = html.replace(f"<p>{token}</p>", maker(), 1)
+        return html
+
+
 @dataclass
 class Page:
     src_uri: str  # e.g. luoyuan-songshan/2019.md, or a data file such as data/cells-long.csv
     content: str
     in_nav: bool = False
+    blocks: Blocks | None = None
 
 
 def link(from_uri: str, to_uri: str) -> str:

@@ -1,0 +1,235 @@
+"""Build benchmark: our site against plain MkDocs + Material pages of the same text, in one run.
+
+    python benchmarks/bench_build.py                 # N = 1,000
+    python benchmarks/bench_build.py --reports 1000 10000
+
+For each N it generates the corpus (benchmarks/generate.py), then builds
+  1. the baseline: MkDocs + Material, one plain Markdown page per report with the same narrative
+     and a Markdown table of the same size, kept out of the nav, search off;
+  2. our site with search off (NIANBAO_SEARCH=off);
+  3. our site with the Pagefind search index;
+and prints times, ratios against the baseline, pages per second, peak memory, site size, search
+index size, `nianbao check` speed on one core (cold and warm cache), a one-agency preview, and,
+in headless Chromium, the bytes one query fetches and the time to its first result. Ratios are
+against the baseline measured in the same run, so a busy machine slows both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+BASELINE_YML = """site_name: baseline
+docs_dir: docs
+theme:
+  name: material
+  language: zh
+  font: false
+plugins: []
+markdown_extensions: [tables, toc, attr_list]
+nav:
+  - index.md
+validation:
+  nav:
+    omitted_files: ignore
+"""
+
+
+def run_build(project: Path, env_extra: dict[str, str]) -> dict:
+    """One `mkdocs build` in its own process: wall time and peak memory of the process tree."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true",
+               NIANBAO_CACHE=str(project / ".cache"), **env_extra)
+    command = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "mkdocs", "build", "-q",
+               "-f", str(project / "mkdocs.yml")]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"build failed in {project}:\n{done.stderr[-3000:]}")
+    peak_kb = int(done.stderr.strip().splitlines()[-1].split()[1])
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak_kb / 1024), "log": done.stderr}
+
+
+def size_mb(path: Path, pattern: str = "**/*") -> float:
+    return round(sum(p.stat().st_size for p in path.glob(pattern) if p.is_file()) / 2**20, 1)
+
+
+def baseline_project(root: Path, reports: Path) -> Path:
+    """Plain pages of the same text: the narrative plus a Markdown table as big as table 三."""
+    project = root / "baseline"
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(BASELINE_YML, encoding="utf-8")
+    (docs / "index.md").write_text("# baseline\n", encoding="utf-8")
+    table = "\n".join(["| 行 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+                       "|---|---|---|---|---|---|---|---|"] + [f"| 第{i}行 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+                                                             for i in range(25)])
+    for md in sorted(reports.glob("*/*.md")):
+        target = docs / md.parent.name / md.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"# {md.parent.name} {md.stem}\n\n" + md.read_text(encoding="utf-8") + "\n\n" + table + "\n",
+                          encoding="utf-8")
+    return project
+
+
+def our_project(root: Path, reports: Path) -> Path:
+    project = root / "ours"
+    project.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", project)
+    shutil.copytree(REPO / "docs", project / "docs")
+    shutil.copytree(REPO / "hooks", project / "hooks", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    os.symlink(reports, project / "reports")
+    return project
+
+
+def check_speed(reports: Path, cache: Path) -> dict:
+    """`nianbao check` pinned to one core, with an empty and then a filled parse cache."""
+    found = {}
+    for label in ("cold", "warm"):
+        env = dict(os.environ, NIANBAO_CACHE=str(cache))
+        command = ["taskset", "-c", "0", sys.executable, "-m", "nianbao", "check", "-q", str(reports)]
+        started = time.perf_counter()
+        subprocess.run(command, env=env, capture_output=True, text=True,
+                       cwd=REPO)  # exit 1 is fine: acknowledged problems are reported too
+        found[label] = round(time.perf_counter() - started, 2)
+    return found
+
+
+def preview_seconds(project: Path, slug: str) -> float:
+    result = run_build(project, {"NIANBAO_ONLY": slug, "NIANBAO_SEARCH": "on"})
+    return result["seconds"]
+
+
+def serve(folder: Path):
+    handler = functools.partial(type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}),
+                                directory=str(folder))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def query_cost(site: Path, query: str, second: str = "依申请公开") -> dict:
+    """In headless Chromium: the bytes the search page fetches for one query, and its latency."""
+    from playwright.sync_api import sync_playwright
+
+    httpd, base = serve(site)
+    sizes: dict[str, int] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            page.goto(base + "search/")
+            page.wait_for_selector("input.pagefind-ui__search-input")
+            page.wait_for_load_state("networkidle")
+            page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()) if r.ok else 0))
+            started = time.perf_counter()
+            page.fill("input.pagefind-ui__search-input", query)
+            page.wait_for_selector(".pagefind-ui__result", timeout=30000)
+            latency = (time.perf_counter() - started) * 1000
+            page.wait_for_load_state("networkidle")
+            found = page.locator(".pagefind-ui__result").count()
+            # a second query on the same page: the index entry and wasm are already loaded
+            page.fill("input.pagefind-ui__search-input", "")
+            page.wait_for_timeout(300)
+            started = time.perf_counter()
+            page.fill("input.pagefind-ui__search-input", second)
+            page.wait_for_selector(".pagefind-ui__result", timeout=30000)
+            latency_second = (time.perf_counter() - started) * 1000
+            browser.close()
+    finally:
+        httpd.shutdown()
+    return {"query": query, "bytes": sum(sizes.values()), "requests": len(sizes),
+            "first_result_ms": round(latency), "second_query_ms": round(latency_second), "results_shown": found}
+
+
+def bench(n: int, root: Path, seed: int) -> dict:
+    corpus = root / "reports"
+    started = time.perf_counter()
+    generate(corpus, n, seed)
+    print(f"N={n}: corpus generated in {time.perf_counter() - started:.1f} s", flush=True)
+    figures: dict = {"reports": n}
+    baseline = baseline_project(root, corpus)
+    figures["baseline"] = run_build(baseline, {})
+    print(f"  baseline (plain pages, search off): {figures['baseline']['seconds']} s", flush=True)
+    ours = our_project(root, corpus)
+    figures["ours_search_off"] = run_build(ours, {"NIANBAO_SEARCH": "off"})
+    print(f"  ours, search off: {figures['ours_search_off']['seconds']} s", flush=True)
+    figures["ours"] = run_build(ours, {})
+    print(f"  ours, with search: {figures['ours']['seconds']} s", flush=True)
+    site = ours / "site"
+    figures["site_mb"] = size_mb(site)
+    figures["baseline_site_mb"] = size_mb(baseline / "site")
+    figures["search_index_mb"] = size_mb(site, "pagefind*/**/*")
+    figures["check"] = check_speed(corpus, root / "check-cache")
+    figures["preview_seconds"] = preview_seconds(ours, sorted(p.name for p in corpus.iterdir())[0])
+    figures["query"] = query_cost(site, "行政复议")
+    for build in ("baseline", "ours_search_off", "ours"):
+        figures[build].pop("log")
+    return figures
+
+
+def report(all_figures: list[dict]) -> None:
+    print()
+    print(f"机器：{platform.machine()}，{os.cpu_count()} 核；Python {platform.python_version()}；"
+          f"{time.strftime('%Y-%m-%d')}")
+    for f in all_figures:
+        n, base, off, on = f["reports"], f["baseline"], f["ours_search_off"], f["ours"]
+        search_seconds = on["seconds"] - off["seconds"]  # the same build plus the index
+        print(f"\nN = {n:,}")
+        print(f"  基线（同样文字的普通页面，无搜索）  {base['seconds']:8.2f} s  {n / base['seconds']:6.1f} 页/s  "
+              f"峰值内存 {base['peak_mb']} MB  站点 {f['baseline_site_mb']} MB")
+        print(f"  本项目，无搜索                      {off['seconds']:8.2f} s  {n / off['seconds']:6.1f} 报告/s  "
+              f"峰值内存 {off['peak_mb']} MB  比值 {off['seconds'] / base['seconds']:.2f}×（目标 ≤ 1.3×）")
+        print(f"  本项目，含搜索索引                  {on['seconds']:8.2f} s  峰值内存 {on['peak_mb']} MB  "
+              f"站点 {f['site_mb']} MB  索引 {f['search_index_mb']} MB")
+        print(f"  搜索索引用时 {search_seconds:.2f} s = 页面构建的 {search_seconds / off['seconds']:.2f}×（目标 ≤ 0.5×）")
+        q = f["query"]
+        print(f"  一次查询“{q['query']}”：{q['bytes'] / 1024:.0f} KB，{q['requests']} 个请求，"
+              f"首个结果 {q['first_result_ms']} ms；页面上第二次查询 {q['second_query_ms']} ms"
+              f"（目标 ≤ 500 KB、≤ 300 ms；均含搜索框 100 ms 防抖）")
+        c = f["check"]
+        print(f"  nianbao check（单核）：冷 {n / c['cold']:.0f} 报告/s，热缓存 {n / c['warm']:.0f} 报告/s（目标 ≥ 500）")
+        print(f"  单机构预览构建（NIANBAO_ONLY）：{f['preview_seconds']:.2f} s（目标 ≤ 3 s）")
+    if len(all_figures) > 1:
+        small, big = all_figures[0], all_figures[-1]
+        ratio = big["ours"]["seconds"] / small["ours"]["seconds"]
+        print(f"\n  {big['reports']:,} 与 {small['reports']:,} 的构建时间比：{ratio:.1f}×"
+              f"（目标 ≤ {big['reports'] / small['reports'] * 1.1:.0f}×）；"
+              f"{big['reports']:,} 时峰值内存 {big['ours']['peak_mb']} MB（目标 ≤ 2048 MB）")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="构建基准测试")
+    parser.add_argument("--reports", type=int, nargs="+", default=[1000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="把全部数字另存为 JSON")
+    args = parser.parse_args()
+    results = []
+    for n in args.reports:
+        with tempfile.TemporaryDirectory(prefix=f"nianbao-bench-{n}-") as folder:
+            results.append(bench(n, Path(folder), args.seed))
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
