@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 
+from markupsafe import escape
+
 from . import charts, export, figures
 from .check import Result
 from .indexpages import summary_csv, summary_rows, summary_table
 from .model import Cell, Report
 from .render import render_table
-from .urls import Blocks, Page, agency_uri, link, md_text, region_uri, report_data_uri, report_uri
+from .urls import Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
 
 LONG_CSV = "data/nianbao-cells-long.csv"
 WIDE_CSV = "data/nianbao-reports-wide.csv"
@@ -115,12 +117,13 @@ def region_year_page(entry: figures.RegionYear, result: Result, blocks: Blocks) 
     uri = region_uri(entry.region, entry.year)
     agencies = result.corpus.agencies
     name = " / ".join(entry.region)
+    # Long lists of links go in as HTML blocks: a province lists thousands of units.
+    units = [(agencies[r.agency].name, href(uri, report_uri(r))) for r in entry.units]
     lines = [f"# {md_text(name)} {entry.year} 年度汇总", "",
-             f"所属单位报告 {len(entry.units)} 份（不含本级政府报告）："
-             + "、".join(f"[{md_text(agencies[r.agency].name)}]({link(uri, report_uri(r))})" for r in entry.units), ""]
+             blocks.add(lambda: link_list(f"所属单位报告 {len(units)} 份（不含本级政府报告）：", units)), ""]
     if entry.missing:
-        lines += ["**上年有报告、本年未见报告的单位：**" + "、".join(
-            f"[{md_text(agencies[s].name)}]({link(uri, agency_uri(s))})" for s in entry.missing), ""]
+        missing = [(agencies[s].name, href(uri, agency_uri(s))) for s in entry.missing]
+        lines += [blocks.add(lambda: link_list("上年有报告、本年未见报告的单位：", missing, strong=True)), ""]
     if entry.own is not None:
         lines += region_differences(entry, agencies, uri)
     summed = summed_report(entry)
@@ -129,6 +132,11 @@ def region_year_page(entry: figures.RegionYear, result: Result, blocks: Blocks) 
         for tid in summed.tables:
             lines += [blocks.add(functools.partial(render_table, summed, tid)), ""]
     return "\n".join(lines) + "\n"
+
+
+def link_list(lead: str, links: list[tuple[str, str]], strong: bool = False) -> str:
+    lead = f"<strong>{escape(lead)}</strong>" if strong else escape(lead)
+    return f"<p>{lead}" + "、".join(f'<a href="{escape(h)}">{escape(t)}</a>' for t, h in links) + "</p>"
 
 
 def region_differences(entry: figures.RegionYear, agencies, uri: str) -> list[str]:

@@ -172,7 +172,7 @@ class Cell:
     def placeholder(self) -> bool:
         return isinstance(self.value, str) and self.value.strip() in PLACEHOLDERS
 
-    @property
+    @functools.cached_property
     def number(self) -> int | Decimal | None:
         """The numeric value, or None where the cell holds no plain number."""
         if isinstance(self.value, bool):
