@@ -3,6 +3,12 @@
 from nianbao import site
 
 _result = None
+_command = "build"
+
+
+def on_startup(command, **kwargs):
+    global _command
+    _command = command
 
 
 def on_config(config, **kwargs):
@@ -27,4 +33,4 @@ def on_page_content(html, page, **kwargs):
 
 
 def on_post_build(config, **kwargs):
-    site.build_search(config, _result)
+    site.build_search(config, _result, serving=_command == "serve")

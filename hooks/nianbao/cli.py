@@ -12,6 +12,7 @@ from . import __version__
 from .check import Result, check_path, summarize
 from .export import long_csv, wide_csv
 from .fmt import format_file
+from .importer import NotAReport, import_report
 from .review import git_changes, review
 from .scaffold import ScaffoldError, new_report
 from .schema import AGENCY_KINDS
@@ -65,6 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--base", default="origin/main", help="比较的基准分支（默认 origin/main）")
     review.add_argument("--format", choices=["text", "github"], default="text")
     review.set_defaults(run=run_review)
+
+    imp = commands.add_parser("import", help="从已发布的报告（网页、复制的文字、PDF）导入为草稿",
+                              description="读取已发布的报告，写出 reports/<机构代码>/<年度>.yml 和 .md；"
+                                          "无法确定的单元格留空并加注释，列在汇总中")
+    imp.add_argument("source", metavar="来源文件", help="保存的网页（.html）、复制的文字（.txt）或 PDF")
+    imp.add_argument("--agency", required=True, metavar="机构代码")
+    imp.add_argument("--year", required=True, type=int, metavar="年度")
+    imp.add_argument("--name", help="机构全称（新机构必填）")
+    imp.add_argument("--region", help="所属地区，如 福建省/福州市/罗源县（新机构必填）")
+    imp.add_argument("--kind", choices=list(AGENCY_KINDS), help="机构类型（默认按名称推断）")
+    imp.add_argument("--reports", default="reports", help="报告目录（默认 reports）")
+    imp.add_argument("--force", action="store_true", help="覆盖已有的报告")
+    imp.set_defaults(run=run_import)
 
     export = commands.add_parser("export", help="导出开放数据（CSV、JSON）",
                                  description="导出报告数据：csv-long（每个单元格一行）、csv-wide（每份报告一行）或 datapackage")
@@ -165,6 +179,32 @@ def run_review(args: argparse.Namespace) -> int:
     flagged = sum(1 for p in problems if p.rule == "PR-REVIEW")
     print(f"改动了 {len(changes)} 个文件：{errors} 个不允许，{flagged} 个需要维护者审核。")
     return 1 if errors else 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    source = Path(args.source)
+    if not source.is_file():
+        print(f"nianbao: 找不到“{source}”", file=sys.stderr)
+        return 2
+    try:
+        result = import_report(source, Path(args.reports), args.agency, args.year, args.name, args.region,
+                               args.kind, args.force)
+    except NotAReport as err:
+        print(f"nianbao: 无法导入：{err}", file=sys.stderr)
+        return 1
+    for path in result.written:
+        print(f"已写入 {path}")
+    c = result.counts
+    print(f"格式 {result.edition}；单元格：{c['certain']} 个直接读出，{c['solved']} 个按勾稽关系拆分确定，"
+          f"{c['uncertain']} 个不确定")
+    for item in result.uncertain:
+        print(f"  不确定 {item}")
+    for problem in result.problems:
+        print(f"  {problem.format()}")
+    if result.problems:
+        print("以上是导入的数字违反的规则：请对照原文核对；确属原文如此的，在 acknowledged 中确认。")
+    print("请对照原文逐格核对后运行 `nianbao check`。")
+    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -133,10 +133,13 @@ def page_content(html: str, page) -> str:
     return blocks.fill(html) if blocks else html
 
 
-def build_search(config, result: Result | None) -> None:
-    """The Pagefind index over the finished site (NIANBAO_SEARCH=off skips it, e.g. for previews)."""
-    if result is None or os.environ.get("NIANBAO_SEARCH", "").lower() in ("off", "0", "no", "false"):
-        log.info("未生成搜索索引（NIANBAO_SEARCH=off）")
+def build_search(config, result: Result | None, serving: bool = False) -> None:
+    """The Pagefind index over the finished site. NIANBAO_SEARCH=off skips it; `mkdocs serve`
+    skips it unless NIANBAO_SEARCH=on, so an editor's preview rebuilds in seconds."""
+    setting = os.environ.get("NIANBAO_SEARCH", "").lower()
+    if result is None or setting in ("off", "0", "no", "false") or (serving and setting not in ("on", "1", "yes")):
+        log.info("未生成搜索索引（预览时默认不生成；NIANBAO_SEARCH=on 可开启）" if serving else
+                 "未生成搜索索引（NIANBAO_SEARCH=off）")
         return
     from .search import build_index
 

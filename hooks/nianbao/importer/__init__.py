@@ -1,0 +1,200 @@
+"""`nianbao import`: from a published report (HTML, copied text, crawler text, PDF) to a draft in
+the repo's format, with no number lost or invented.
+
+Every cell is read by its place in the official layout. Cells that run together are split with
+the statutory identities; a cell that more than one split allows is written blank with a YAML
+comment saying so, and listed in the summary: the editor decides against the original.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import editions
+from ..check import check_path
+from ..dump import Comments, Raw, report_yaml
+from ..load import RESERVED_SLUGS, SLUG
+from ..scaffold import guess_kind
+from . import solver
+from .narrative import narrative
+from .source import NotAReport, Source, read_source
+from .tables import cell_text, find_label, read_rows, sections, tokens
+
+__all__ = ["ImportResult", "NotAReport", "import_report", "read_report_source"]
+
+
+@dataclass
+class ImportResult:
+    written: list[Path] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"certain": 0, "solved": 0, "uncertain": 0})
+    uncertain: list[str] = field(default_factory=list)  # "t3.new_received.natural：…"
+    problems: list = field(default_factory=list)
+    edition: str = ""
+    data: dict = field(default_factory=dict)
+    markdown: str = ""
+
+
+def detect_edition(text: str, year: int):
+    if "本年制发件数" in text or "现行有效件数" in text:
+        return editions.get("gov-2021")
+    if "本年新制作数量" in text or "对外公开总数量" in text:
+        return editions.get("gov-2019")
+    return editions.for_year(year)
+
+
+def read_report_source(source: Source, year: int) -> ImportResult:
+    spans = sections(source.text)
+    missing = [no for no in ("二", "三", "四") if no not in spans]
+    if missing:
+        raise NotAReport("没有找到" + "、".join(f"第{no}部分" for no in missing) +
+                         "（二、主动公开 / 三、收到和处理申请 / 四、行政复议和诉讼）：这不像是 2019 年以后格式的年度报告")
+    edition = detect_edition(source.text[spans["二"][0]:spans["四"][1]], year)
+    result = ImportResult(edition=edition.id)
+    data: dict = {"edition": edition.id, "headers": {}}
+    comments: dict = {}
+    for no, tid in (("二", "t2"), ("三", "t3"), ("四", "t4")):
+        start, end = spans[no]
+        data[tid] = read_table(source, source.text[start:end], edition.tables[tid], result, comments, data)
+    result.data = data
+    result.data["_comments"] = comments
+    result.markdown = narrative(source.text, source.mode, source.meta.get("title"))
+    return result
+
+
+def row_labels(table, text: str) -> list[tuple[str, str]]:
+    ids = [row.id for row in table.rows]
+    for alt, replaced in table.alternatives.items():
+        # A gov-2021 report that prints （六） as one row: its sub-row labels are absent.
+        first = table.row(replaced[0])
+        if find_label(text, first.label, 0) is None:
+            at = ids.index(replaced[0])
+            ids = ids[:at] + [alt] + [r for r in ids[at:] if r not in replaced]
+    return [(row_id, table.row(row_id).label) for row_id in ids]
+
+
+def read_table(source: Source, text: str, table, result: ImportResult, comments: dict, data: dict) -> dict:
+    if table.id == "t4":
+        # Table 四 has one unlabelled row after its header, which ends with the third 总计.
+        at = text.rfind("总计")
+        rows = [("cases", cell_text(text[at + 2:], source.mode) if at >= 0 else "")]
+    else:
+        found, _ = read_rows(text, row_labels(table, text), source.mode)
+        rows = [(r.row, r.text) for r in found]
+        if table.id == "t2":
+            record_headers(text, table, data)
+    parsed: dict[str, solver.Cells] = {}
+    options: dict[str, list[tuple]] = {}
+    for row_id, printed in rows:
+        columns = table.columns_of(row_id)
+        pieces = tokens(printed, source.mode)
+        groups = identity_groups(table.id, len(columns))
+        if len(pieces) == len(columns):
+            options[row_id], how = [tuple(pieces)], "certain"
+        elif source.mode == "flow" and 0 < len(pieces) < len(columns) and all(p is not None for p in pieces):
+            options[row_id], _ = solver.candidates(pieces, len(columns), groups)
+            how = "solved"
+        else:
+            options[row_id], how = [], "uncertain"
+        parsed[row_id] = solver.Cells([None] * len(columns), set(range(len(columns))), how,
+                                      note=f"原文为“{' '.join(p or '（空白）' for p in pieces)}”")
+    if table.id == "t3":
+        results = [r for r in options if table.row(r).result]
+        solutions = solver.joint({r: o for r, o in options.items() if o},
+                                 lambda t: solver.t3_columns_hold(t, results))
+        if solutions:
+            options = {r: sorted({s[r] for s in solutions}) if r in solutions[0] else o for r, o in options.items()}
+    out = {}
+    for row_id, cells in parsed.items():
+        columns = table.columns_of(row_id)
+        if options[row_id]:
+            cells.values, cells.uncertain = solver.agree(options[row_id], len(columns))
+        out[row_id] = [typed(v, col) for v, col in zip(cells.values, columns)]
+        count(result, cells, len(columns))
+        if cells.uncertain:
+            names = "、".join(columns[i].name for i in sorted(cells.uncertain))
+            comments[(table.id, row_id)] = f"# 不确定：{names}（{cells.note}，有多种读法），请对照原文填写"
+            result.uncertain += [f"{table.id}.{row_id}.{columns[i].id}：{cells.note}" for i in sorted(cells.uncertain)]
+    return out
+
+
+def identity_groups(tid: str, n: int) -> list[tuple[list[int], int]]:
+    if tid == "t3" and n == 7:
+        return [([0, 1, 2, 3, 4, 5], 6)]
+    if tid == "t4" and n == 15:
+        return [([g, g + 1, g + 2, g + 3], g + 4) for g in (0, 5, 10)]
+    return []
+
+
+def count(result: ImportResult, cells: solver.Cells, n: int) -> None:
+    uncertain = len(cells.uncertain)
+    result.counts["uncertain"] += uncertain
+    result.counts["solved" if cells.how == "solved" else "certain"] += n - uncertain
+
+
+def typed(piece: str | None, column):
+    """As printed: integers as numbers, decimals keep their digits, anything else as text."""
+    if piece is None:
+        return None
+    if column.kind == "money":
+        return piece  # money is kept as printed, with or without its unit
+    if re.fullmatch(r"-?\d+", piece):
+        return int(piece)
+    if re.fullmatch(r"-?\d+\.\d+", piece) and column.kind in ("money", "decimal"):
+        return Raw(piece)
+    return piece
+
+
+def record_headers(text: str, table, data: dict) -> None:
+    """A header printed differently from the format (e.g. 2019年项目数量 for 上一年项目数量)."""
+    for block in table.blocks:
+        for col in block.columns:
+            if col.id == "previous" and "上一年项目数量" not in text:
+                printed = re.search(r"\d{4}年项目数量", text)
+                if printed:
+                    for row in block.rows:
+                        data["headers"][f"t2.{row.id}.{col.id}"] = printed.group(0)
+
+
+def import_report(path: Path, reports: Path, slug: str, year: int, name: str | None = None,
+                  region: str | None = None, kind: str | None = None, force: bool = False) -> ImportResult:
+    if not SLUG.match(slug) or slug in RESERVED_SLUGS:
+        raise NotAReport(f"机构代码“{slug}”不合规：只能用小写拼音字母、数字和连字符")
+    folder = reports / slug
+    targets = [folder / f"{year}.yml", folder / f"{year}.md"]
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise NotAReport(f"{existing[0]} 已存在；确认要覆盖请加 --force")
+    if not (folder / "agency.yml").exists() and not (name and region):
+        raise NotAReport("新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
+    source = read_source(path)
+    result = read_report_source(source, year)
+    data = dict(result.data)
+    comments = data.pop("_comments")
+    data.update({"agency": slug, "year": year, "title": source.meta.get("title")})
+    for key in ("published", "source_url", "index_no", "doc_no"):
+        if source.meta.get(key):
+            data[key] = source.meta[key]
+    edition = editions.get(result.edition)
+    text = report_yaml(data, edition, comments=Comments(
+        header=[f"# 由 nianbao import 从 {path.name} 导入：请逐格对照原文核对，标有“不确定”的单元格必须填写"],
+        trailing=comments), blank_meta=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "agency.yml").exists():
+        write_atomic(folder / "agency.yml", f"name: {name}\nkind: {kind or guess_kind(name)}\nregion: {region}\n")
+        result.written.append(folder / "agency.yml")
+    write_atomic(targets[0], text)
+    write_atomic(targets[1], result.markdown)
+    result.written += targets
+    checked = check_path(reports, only={slug})
+    result.problems = [p for p in checked.problems if Path(p.path).name in (targets[0].name, targets[1].name)
+                       and p.rule != "BLANK"]
+    return result
+
+
+def write_atomic(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.importing")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)

@@ -1,0 +1,158 @@
+"""What an editor has — saved HTML, copied text, crawler text, PDF text or a PDF — as one text.
+
+Two shapes come out: "lines" (every table cell on its own line, a whitespace-only line is a blank
+cell, empty lines separate) and "flow" (cells separated by spaces or not at all).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FOOTER = re.compile(r"^\s*[-－—]\s*\d+\s*[-－—]\s*$")
+
+
+@dataclass
+class Source:
+    text: str
+    mode: str  # lines | flow
+    meta: dict = field(default_factory=dict)
+    kind: str = "text"
+
+
+class NotAReport(Exception):
+    """The input is not a statutory annual report this tool can read (message in Chinese)."""
+
+
+def read_source(path: Path) -> Source:
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return from_html(path.read_bytes())
+    if suffix == ".pdf":
+        return from_pdf(path)
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return from_text(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise NotAReport("无法识别文件编码（请另存为 UTF-8）")
+
+
+def from_text(text: str) -> Source:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
+    lines = [line for line in text.split("\n") if not FOOTER.match(line)]
+    text = "\n".join(lines)
+    meta = header_meta(text)
+    # Copied web text keeps blank cells as lines holding only spaces (U+00A0 included).
+    whitespace_lines = sum(1 for line in lines if line and not line.strip(" \t\u00a0"))
+    mode = "lines" if whitespace_lines >= 3 else "flow"
+    if mode == "flow":
+        text = join_broken_lines(text)
+    return Source(text=text, mode=mode, meta=meta)
+
+
+def join_broken_lines(text: str) -> str:
+    """PDF text breaks long labels across lines; within a table a line that ends without a number
+    continues on the next one."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if out and out[-1] and not re.search(r"[\d/—\-:：]\s*$", out[-1]) and stripped and \
+                ":" not in out[-1] and "：" not in out[-1] and \
+                not re.match(r"^[一二三四五六七八九十]、|^（[一二三四五六七]）|^\d[.、．]", stripped) and \
+                len(out[-1]) < 40:
+            out[-1] += stripped
+        else:
+            out.append(stripped)
+    return "\n".join(out)
+
+
+def from_html(data: bytes) -> Source:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "html.parser")
+    for junk in soup(["script", "style", "nav", "header", "footer", "noscript"]):
+        junk.decompose()
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    article = best_article(soup)
+    lines: list[str] = []
+    for element in article.find_all(["p", "h1", "h2", "h3", "h4", "div", "table"], recursive=True):
+        if element.name == "table":
+            if element.find_parent("table") is None:
+                lines += table_lines(element)
+            continue
+        if element.find(["p", "div", "table"]) or element.find_parent("table"):
+            continue
+        text = element.get_text(" ", strip=True)
+        if text:
+            lines += [text, ""]
+    text = "\n".join(lines)
+    source = Source(text=text, mode="lines", meta=header_meta(soup.get_text("\n")), kind="html")
+    if title and "title" not in source.meta:
+        source.meta["title"] = title
+    return source
+
+
+def best_article(soup):
+    """The smallest element holding the report's tables and its first section: the page's menus,
+    banners and footers around it are left out."""
+    tables = len(soup.find_all("table"))
+    best = soup.body or soup
+    for element in soup.find_all(["article", "main", "section", "div", "td"]):
+        if tables and len(element.find_all("table")) < tables:
+            continue
+        if "总体情况" not in element.get_text():
+            continue
+        if len(element.get_text()) < len(best.get_text()):
+            best = element
+    return best
+
+
+def table_lines(table) -> list[str]:
+    """Each cell on its own line, in reading order of the printed grid; a blank cell is a space."""
+    lines: list[str] = []
+    for row in table.find_all("tr"):
+        for cell in row.find_all(["td", "th"]):
+            text = cell.get_text(" ", strip=True).replace("\u00a0", " ").strip()
+            lines += [text if text else " ", ""]
+    return lines
+
+
+def from_pdf(path: Path) -> Source:
+    try:
+        import pdfplumber
+    except ImportError as err:  # pragma: no cover - pdfplumber is a dependency
+        raise NotAReport("读取 PDF 需要 pdfplumber（pip install pdfplumber）") from err
+    with pdfplumber.open(path) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    if not text.strip():
+        raise NotAReport("PDF 中没有可提取的文字（可能是扫描件），请先做文字识别")
+    source = from_text(text)
+    source.kind = "pdf"
+    return source
+
+
+def header_meta(text: str) -> dict:
+    meta = {}
+    head = text[:3000]
+    found = re.search(r"(?:标题|title)[:：][ \t]*(\S[^\n]*)", head)
+    if found:
+        meta["title"] = found.group(1).strip()
+    else:
+        for line in head.split("\n")[:12]:
+            if "政府信息公开" in line and "年度报告" in line and len(line) < 60:
+                meta["title"] = line.strip()
+                break
+    found = re.search(r"(?:发布时间|发布日期|成文日期)[:：]\s*(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})", head)
+    if found:
+        meta["published"] = f"{found.group(1)}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
+    found = re.search(r"(?:原文链接|来源链接|网址)[:：][ \t]*(https?://\S+)", head)
+    if found:
+        meta["source_url"] = found.group(1)
+    for key, label in (("index_no", "索引号"), ("doc_no", "文号")):
+        found = re.search(label + r"[:：][ \t]*([^\s|]+)", head)
+        if found:
+            meta[key] = found.group(1)
+    return meta

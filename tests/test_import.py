@@ -1,0 +1,139 @@
+"""`nianbao import`: published reports to drafts, every cell right or flagged, nothing invented."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nianbao import export, located
+from nianbao.check import check_path
+from nianbao.cli import main
+from nianbao.importer import NotAReport, import_report, solver
+from nianbao.render import render_table
+
+from conftest import FIXTURES, REPO
+
+SAMPLES = FIXTURES / "samples"  # copies of shared/samples: real published reports, hand-checked cells
+CASES = [("luoyuan-songshan-2019", "luoyuan-songshan", 2019), ("pingtan-2019", "pingtan", 2019),
+         ("pingtan-2021", "pingtan", 2021), ("huaian-shizhengfu-2024", "huaian", 2024)]
+
+
+def imported(tmp_path, name, slug, year):
+    reports = tmp_path / "reports"
+    result = import_report(SAMPLES / f"{name}.txt", reports, slug, year, name="测试机构人民政府", region="某省/某市")
+    report = next(r for r in check_path(reports).corpus.reports if r.agency == slug and r.year == year)
+    return result, report
+
+
+def test_seed_imports_to_exactly_the_hand_entered_report(tmp_path):
+    result, report = imported(tmp_path, "luoyuan-songshan-2019", "luoyuan-songshan", 2019)
+    assert result.counts == {"certain": 198, "solved": 0, "uncertain": 0}
+    hand = located.parse((REPO / "reports/luoyuan-songshan/2019.yml").read_text(encoding="utf-8")).value
+    new = located.parse((tmp_path / "reports/luoyuan-songshan/2019.yml").read_text(encoding="utf-8")).value
+    for tid in ("t2", "t3", "t4"):
+        assert new[tid] == hand[tid], tid
+    assert new["headers"] == hand["headers"]
+    assert (new["title"], new["published"], new["edition"]) == (hand["title"], hand["published"], hand["edition"])
+    hand_md = (REPO / "reports/luoyuan-songshan/2019.md").read_text(encoding="utf-8")
+    new_md = (tmp_path / "reports/luoyuan-songshan/2019.md").read_text(encoding="utf-8")
+    assert new_md.split("\n## ") == hand_md.split("\n## ")  # section by section
+
+
+@pytest.mark.parametrize("name,slug,year", CASES)
+def test_every_sample_cell_is_right_or_flagged(tmp_path, name, slug, year):
+    result, report = imported(tmp_path, name, slug, year)
+    expected = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    flagged = {u.split("：")[0] for u in result.uncertain}
+    wrong, right = [], 0
+    for tid, row, col, cell in export.cells(report):
+        key = f"{tid}.{row}.{col.id}"
+        want = expected["t4"][col.id] if tid == "t4" else expected[tid][row][col.id]
+        if key in flagged:
+            assert cell.blank  # an uncertain cell is left for the editor, never guessed
+            continue
+        got = None if cell.blank else cell.text
+        if got != (None if want is None else str(want)):
+            wrong.append((key, want, got))
+        right += 1
+    assert wrong == []
+    assert right + len(flagged) == sum(result.counts.values())
+    assert expected["edition"] == result.edition
+    assert len([r for r in report.tables["t3"] if r.startswith("other")]) == expected["t3_other_rows"]
+
+
+def test_concatenated_digits_are_split_by_the_identities_or_left_uncertain():
+    options, holds = solver.candidates(["230", "000023"], 7, [([0, 1, 2, 3, 4, 5], 6)])
+    assert holds and ("23", "0", "0", "0", "0", "0", "23") in options
+    values, uncertain = solver.agree(solver.candidates(["898989"], 3, [])[0], 3)
+    assert values == [None, None, None] and uncertain == {0, 1, 2}  # no identity decides 89|89|89
+    values, uncertain = solver.agree(solver.candidates(["000000000000000"], 15, [])[0], 15)
+    assert values == ["0"] * 15 and not uncertain
+
+
+def test_uncertain_cells_carry_a_comment_and_are_listed(tmp_path, capsys):
+    code = main(["import", str(SAMPLES / "pingtan-2021.txt"), "--agency", "pingtan", "--year", "2021",
+                 "--name", "平潭综合实验区管理委员会", "--region", "福建省/平潭综合实验区", "--reports",
+                 str(tmp_path / "reports")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "格式 gov-2021；单元格：4 个直接读出，193 个按勾稽关系拆分确定，3 个不确定" in out
+    assert "不确定 t2.normative_documents.in_force：原文为“693665”" in out
+    line = next(l for l in (tmp_path / "reports/pingtan/2021.yml").read_text(encoding="utf-8").splitlines()
+                if l.strip().startswith("normative_documents:"))
+    assert "[null" in line and "# 不确定：" in line and "693665" in line
+    yml = (tmp_path / "reports/pingtan/2021.yml").read_text(encoding="utf-8")
+    assert "source_url: \"https://www.pingtan.gov.cn/" in yml and "published: 2022-02-08" in yml
+
+
+def test_saved_html_page_with_merged_cells_and_site_chrome(tmp_path):
+    result = check_path(REPO / "reports")
+    seed = result.corpus.reports[0]
+    narrative = (REPO / "reports/luoyuan-songshan/2019.md").read_text(encoding="utf-8")
+    parts = []
+    for block in narrative.split("\n\n"):
+        text = block.lstrip("# ").strip()
+        parts.append(f"<p>{text}</p>")
+        for no, tid in (("二、", "t2"), ("三、", "t3"), ("四、", "t4")):
+            if text.startswith(no):
+                table = render_table(seed, tid).replace('title="原文空白"></td>', 'title="原文空白">&nbsp;</td>')
+                parts.append(table)
+    html = ("<html><head><title>罗源县松山镇2019年政府信息公开工作年度报告</title></head><body>"
+            "<div class='nav'><a href='/'>首页</a><a href='/x'>政务公开</a></div>"
+            "<div class='content'><h1>罗源县松山镇2019年政府信息公开工作年度报告</h1>"
+            "<p>发布时间：2020-01-08 08:57　来源：罗源县</p>" + "".join(parts) + "</div>"
+            "<div class='footer'>主办单位：罗源县人民政府办公室</div></body></html>")
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    imported_result = import_report(page, tmp_path / "reports", "luoyuan-songshan", 2019, name="罗源县松山镇人民政府",
+                                    region="福建省/福州市/罗源县")
+    assert imported_result.counts["uncertain"] == 0
+    hand = located.parse((REPO / "reports/luoyuan-songshan/2019.yml").read_text(encoding="utf-8")).value
+    new = located.parse((tmp_path / "reports/luoyuan-songshan/2019.yml").read_text(encoding="utf-8")).value
+    assert {t: new[t] for t in ("t2", "t3", "t4")} == {t: hand[t] for t in ("t2", "t3", "t4")}
+    assert new["published"] == "2020-01-08"
+    md = (tmp_path / "reports/luoyuan-songshan/2019.md").read_text(encoding="utf-8")
+    assert "主办单位" not in md and "## 五、存在的主要问题及改进情况" in md
+
+
+def test_not_a_report_is_refused_with_what_was_missing(tmp_path, capsys):
+    page = tmp_path / "notice.txt"
+    page.write_text("关于开展政务公开培训的通知\n\n各单位：定于下周举办培训。\n", encoding="utf-8")
+    code = main(["import", str(page), "--agency", "x-town", "--year", "2022", "--name", "某镇人民政府",
+                 "--region", "某省", "--reports", str(tmp_path / "reports")])
+    assert code == 1
+    assert "没有找到第二部分、第三部分、第四部分" in capsys.readouterr().err
+    assert not (tmp_path / "reports" / "x-town" / "2022.yml").exists()
+
+
+def test_refuses_to_overwrite_unless_forced(tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(REPO / "reports", reports)
+    before = (reports / "luoyuan-songshan/2019.yml").read_bytes()
+    with pytest.raises(NotAReport, match="已存在"):
+        import_report(SAMPLES / "luoyuan-songshan-2019.txt", reports, "luoyuan-songshan", 2019)
+    assert (reports / "luoyuan-songshan/2019.yml").read_bytes() == before
+    import_report(SAMPLES / "luoyuan-songshan-2019.txt", reports, "luoyuan-songshan", 2019, force=True)
+    assert not list(reports.rglob(".*.importing"))
