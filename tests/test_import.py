@@ -137,3 +137,44 @@ def test_refuses_to_overwrite_unless_forced(tmp_path):
     assert (reports / "luoyuan-songshan/2019.yml").read_bytes() == before
     import_report(SAMPLES / "luoyuan-songshan-2019.txt", reports, "luoyuan-songshan", 2019, force=True)
     assert not list(reports.rglob(".*.importing"))
+
+
+def test_misprinted_and_varied_labels_are_matched(tmp_path):
+    text = (SAMPLES / "luoyuan-songshan-2019.txt").read_text(encoding="utf-8")
+    text = text.replace("2.其他法律行政法规禁止公开", "2、其他法律行政止公开")
+    text = text.replace("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议和行政诉讼情况")
+    text = text.replace("3.危及“三安全一稳定”", "3．危及\"三安全一稳定\"")
+    source = tmp_path / "varied.txt"
+    source.write_text(text, encoding="utf-8")
+    result = import_report(source, tmp_path / "reports", "luoyuan-songshan", 2019, name="罗源县松山镇人民政府",
+                           region="福建省/福州市/罗源县")
+    assert result.counts["uncertain"] == 0
+    hand = located.parse((REPO / "reports/luoyuan-songshan/2019.yml").read_text(encoding="utf-8")).value
+    new = located.parse((tmp_path / "reports/luoyuan-songshan/2019.yml").read_text(encoding="utf-8")).value
+    assert {t: new[t] for t in ("t2", "t3", "t4")} == {t: hand[t] for t in ("t2", "t3", "t4")}
+
+
+def test_pdf_file_with_radical_forms_imports(tmp_path):
+    """A real PDF (made here by Chromium from the 淮安 text): pdfplumber's text carries radical
+    forms (⼀ for 一) as many generators emit; every cell still comes out right."""
+    import html
+
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM, FLAGS
+
+    text = (SAMPLES / "huaian-shizhengfu-2024.txt").read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.set_content(f"<pre style='font-size:10pt'>{html.escape(text)}</pre>")
+        page.pdf(path=str(tmp_path / "huaian.pdf"))
+        browser.close()
+    result = import_report(tmp_path / "huaian.pdf", tmp_path / "reports", "huaian", 2024, name="淮安市人民政府",
+                           region="江苏省/淮安市")
+    assert result.counts == {"certain": 200, "solved": 0, "uncertain": 0}
+    expected = json.loads((SAMPLES / "huaian-shizhengfu-2024.json").read_text(encoding="utf-8"))
+    report = check_path(tmp_path / "reports").corpus.reports[0]
+    for tid, row, col, cell in export.cells(report):
+        want = expected["t4"][col.id] if tid == "t4" else expected[tid][row][col.id]
+        assert cell.text == str(want), (tid, row, col.id)

@@ -6,7 +6,9 @@ cell, empty lines separate) and "flow" (cells separated by spaces or not at all)
 
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,13 +127,30 @@ def from_pdf(path: Path) -> Source:
         import pdfplumber
     except ImportError as err:  # pragma: no cover - pdfplumber is a dependency
         raise NotAReport("读取 PDF 需要 pdfplumber（pip install pdfplumber）") from err
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings of every PDF generator
     with pdfplumber.open(path) as pdf:
-        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        text = unify_radicals("\n".join(page.extract_text() or "" for page in pdf.pages))
     if not text.strip():
         raise NotAReport("PDF 中没有可提取的文字（可能是扫描件），请先做文字识别")
     source = from_text(text)
     source.kind = "pdf"
     return source
+
+
+# PDF generators often map ideographs to their radical forms (⼀ U+2F00 for 一, ⺠ U+2EA0 for 民):
+# the same characters as printed, so they are brought back; digits are never touched.
+RADICALS_SUPPLEMENT = {"⺠": "民", "⻓": "长", "⻔": "门", "⻩": "黄", "⻢": "马", "⻋": "车", "⻅": "见", "⻆": "角",
+                       "⻝": "食", "⻬": "齐", "⻜": "飞", "⻚": "页", "⻛": "风", "⻘": "青", "⻰": "龙", "⻮": "齿",
+                       "⻄": "西", "⺟": "母", "⻆": "角", "⺁": "厂", "⺇": "几", "⺓": "幺", "⻨": "麦", "⻳": "龟"}
+
+
+def unify_radicals(text: str) -> str:
+    out = []
+    for ch in text:
+        if "\u2f00" <= ch <= "\u2fdf":
+            ch = unicodedata.normalize("NFKC", ch)
+        out.append(RADICALS_SUPPLEMENT.get(ch, ch))
+    return "".join(out)
 
 
 def header_meta(text: str) -> dict:
