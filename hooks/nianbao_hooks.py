@@ -32,5 +32,14 @@ def on_page_content(html, page, **kwargs):
     return site.page_content(html, page)
 
 
+def on_post_page(output, page, **kwargs):
+    return site.page_output(output, page)
+
+
 def on_post_build(config, **kwargs):
+    site.remove_scratch()
     site.build_search(config, _result, serving=_command == "serve")
+
+
+def on_build_error(error, **kwargs):
+    site.remove_scratch()

@@ -155,14 +155,28 @@ class Edition:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
-    """One published cell: the value as printed, where it stands in the YAML."""
+    """One published cell: the value as printed, where it stands in the YAML. Slotted: a
+    province-sized corpus holds millions of them."""
 
     value: Any  # int | float | str | None
     text: str  # as printed; "" for blank
     line: int
     col: int
+    number: int | Decimal | None = field(init=False)  # the numeric value, None where no plain number
+
+    def __post_init__(self):
+        value = self.value
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            self.number = None
+        elif isinstance(value, int):
+            self.number = value
+        else:
+            try:
+                self.number = Decimal(self.text)
+            except InvalidOperation:
+                self.number = None
 
     @property
     def blank(self) -> bool:
@@ -171,20 +185,6 @@ class Cell:
     @property
     def placeholder(self) -> bool:
         return isinstance(self.value, str) and self.value.strip() in PLACEHOLDERS
-
-    @functools.cached_property
-    def number(self) -> int | Decimal | None:
-        """The numeric value, or None where the cell holds no plain number."""
-        if isinstance(self.value, bool):
-            return None
-        if isinstance(self.value, int):
-            return self.value
-        if isinstance(self.value, float):
-            try:
-                return Decimal(self.text)
-            except InvalidOperation:
-                return None
-        return None
 
 
 @dataclass

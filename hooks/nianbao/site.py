@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from .safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BLOCKS: dict = {}  # page source -> its deferred HTML fragments (see urls.Blocks)
+SCRATCH: list[Path] = []  # folders holding generated data files until MkDocs has copied them
 
 
 def reports_dir(config) -> Path:
@@ -79,6 +82,8 @@ def check_reports(config) -> Result:
             # the report page (and in `nianbao check`), not in a --strict build's warning count.
             log.debug(line)
     log.info(result.summary())
+    for report in result.corpus.reports:
+        report.marks = {}  # every problem is located now; a large corpus needs the memory back
     blocking = result.blocking
     if blocking:
         first = blocking[0]
@@ -92,13 +97,22 @@ def add_pages(files, config, result: Result):
 
     info = SiteInfo(name=config.site_name, url=config.site_url or None)
     BLOCKS.clear()
+    scratch = Path(tempfile.mkdtemp(prefix="nianbao-data-"))
+    SCRATCH.append(scratch)
     for page in site_pages(result, info):
         if page.blocks is not None:
             BLOCKS[page.src_uri] = page.blocks
         existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
             files.remove(existing)
-        file = File.generated(config, page.src_uri, content=page.content)
+        if page.src_uri.endswith(".md"):
+            file = File.generated(config, page.src_uri, content=page.content)
+        else:
+            # Data files wait on disk, not in memory, until MkDocs copies them into the site.
+            path = scratch / page.src_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.content, encoding="utf-8")
+            file = File.generated(config, page.src_uri, abs_src_path=str(path))
         # Report and agency pages stay out of the global nav: MkDocs renders the nav into every
         # page, which is quadratic in the number of reports.
         file.inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -124,13 +138,22 @@ def home_markdown(markdown: str, page, result: Result | None) -> str:
 
 
 def page_content(html: str, page) -> str:
-    """Report pages carry editors' Markdown: only allow-listed markup reaches the reader. Then
-    the generated tables (trusted, made here) take the places reserved for them."""
-    uri = page.file.src_uri
-    if REPORT_URI.match(uri):
-        html = clean_html(html)
-    blocks = BLOCKS.get(uri)
-    return blocks.fill(html) if blocks else html
+    """Report pages carry editors' Markdown: only allow-listed markup reaches the reader."""
+    if REPORT_URI.match(page.file.src_uri):
+        return clean_html(html)
+    return html
+
+
+def page_output(output: str, page) -> str:
+    """The generated tables (trusted, made here) take the places reserved for them, only now that
+    the page is being written: MkDocs keeps every page's content in memory until the end."""
+    blocks = BLOCKS.pop(page.file.src_uri, None)
+    return blocks.fill(output) if blocks else output
+
+
+def remove_scratch() -> None:
+    while SCRATCH:
+        shutil.rmtree(SCRATCH.pop(), ignore_errors=True)
 
 
 def build_search(config, result: Result | None, serving: bool = False) -> None:
