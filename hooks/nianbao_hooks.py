@@ -37,6 +37,7 @@ def on_post_page(output, page, **kwargs):
 
 
 def on_post_build(config, **kwargs):
+    site.write_data_files(config)
     site.remove_scratch()
     site.build_search(config, _result, serving=_command == "serve")
 

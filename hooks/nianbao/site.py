@@ -107,8 +107,16 @@ def add_pages(files, config, result: Result):
             files.remove(existing)
         if page.src_uri.endswith(".md"):
             file = File.generated(config, page.src_uri, content=page.content)
+        elif not page.src_uri.startswith("data/"):
+            # Per-report and per-agency data files are linked only from generated HTML: they are
+            # written straight into the site after the pages (write_data_files), once each.
+            path = scratch / page.src_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.content, encoding="utf-8")
+            continue
         else:
-            # Data files wait on disk, not in memory, until MkDocs copies them into the site.
+            # The repo-wide files are linked from docs/data/index.md, so MkDocs must know them;
+            # they wait on disk, not in memory, until MkDocs copies them into the site.
             path = scratch / page.src_uri
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page.content, encoding="utf-8")
@@ -149,6 +157,16 @@ def page_output(output: str, page) -> str:
     the page is being written: MkDocs keeps every page's content in memory until the end."""
     blocks = BLOCKS.pop(page.file.src_uri, None)
     return blocks.fill(output) if blocks else output
+
+
+def write_data_files(config) -> None:
+    """Move the staged per-report data files into the finished site."""
+    for scratch in SCRATCH:
+        for path in scratch.rglob("*"):
+            if path.is_file() and not path.relative_to(scratch).as_posix().startswith("data/"):
+                target = Path(config.site_dir) / path.relative_to(scratch)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(path), target)
 
 
 def remove_scratch() -> None:
