@@ -194,3 +194,21 @@ def test_compare_table_sorts_and_filters(page, server):
     visible = page.locator("table.nb-summary-table tbody tr:not([hidden])")
     assert visible.count() == 1 and "罗源县松山镇" in visible.inner_text()
     assert "显示 1 / 2 行" in page.locator(".nb-count").inner_text()
+
+
+def test_charts_render_with_the_numbers_of_their_tables(page, server):
+    page.goto(server + "ceshi-zhen/")
+    figure = page.locator("figure.nb-chart").first
+    box = figure.locator("svg").bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 80
+    bars = figure.locator("svg rect")
+    assert bars.count() > 0
+    # every drawn bar names the number the table beside the chart holds
+    table = {row.locator("th").inner_text(): row.locator("td").first.inner_text()
+             for row in figure.locator("table.nb-chart-data tbody tr").all()}
+    for i in range(bars.count()):
+        label = bars.nth(i).locator("title").text_content()
+        category, value = label.split("：")
+        assert table[category.split(" ", 1)[1]] == value
+        if int(value) > 0:
+            assert bars.nth(i).bounding_box()["height"] > 0
