@@ -1,5 +1,8 @@
 """Parsed YAML cached by content hash, so unchanged reports are not parsed again.
 
+Files in the canonical layout take the fast path (fastpath.py) and are not stored: reading them is
+quicker than unpickling. The cache serves every other layout.
+
 `check`, the build and `mkdocs serve` all read through it. The key is the file's bytes plus the
 parser's own source, so a changed report or a changed parser never sees a stale entry; the
 positions stay exact because the whole located parse is what is stored. NIANBAO_CACHE=off turns
@@ -14,7 +17,7 @@ import pickle
 import sqlite3
 from pathlib import Path
 
-from . import located
+from . import fastpath, located
 
 _SALT = hashlib.sha256(Path(located.__file__).read_bytes()).digest()
 
@@ -48,6 +51,10 @@ class ParseCache:
         return hashlib.sha256(_SALT + data).digest()
 
     def parse(self, data: bytes, text: str) -> located.Parsed:
+        # Canonical files read faster directly than from the cache; only the others are stored.
+        fast = fastpath.parse(text, located)
+        if fast is not None:
+            return fast
         if self.db is None:
             return located.parse(text)
         key = self.key(data)

@@ -9,10 +9,13 @@ aliases, bounded depth, duplicate keys reported, and numbers keep the text they 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from . import fastpath
 
 try:
     from yaml import CBaseLoader as _BaseLoader
@@ -85,6 +88,10 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
 
 def parse(text: str, ends: bool = False) -> Parsed:
     """`ends`: also record where each value ends (only `fmt` needs it)."""
+    if not ends:
+        fast = fastpath.parse(text, sys.modules[__name__])
+        if fast is not None:
+            return fast
     parsed = Parsed()
     try:
         # BaseLoader resolves no implicit tags in Python: plain scalars are typed below, faster.
@@ -188,20 +195,24 @@ class _Constructor:
         self.parsed.texts[path] = text
         if node.style:  # quoted or block (libyaml gives plain scalars an empty style): always text
             return text
-        # Plain scalars, typed as YAML 1.1 does for the types a report uses. 1_000, 0x1F and 1:30
-        # stay text: a report never means them as numbers.
-        if text in _NULLS:
-            return None
-        if _INT.match(text):
-            return int(text)
-        if text in _BOOLS:
-            return _BOOLS[text]
-        if _FLOAT.match(text) and "_" not in text:
-            try:
-                return float(text)
-            except ValueError:
-                return text
-        return text
+        return plain_value(text)
+
+
+def plain_value(text: str):
+    """A plain scalar, typed as YAML 1.1 does for the types a report uses. 1_000, 0x1F and 1:30
+    stay text: a report never means them as numbers."""
+    if text in _NULLS:
+        return None
+    if _INT.match(text):
+        return int(text)
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if _FLOAT.match(text) and "_" not in text:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return text
 
 
 def _issue(parsed: Parsed, node: yaml.Node, rule: str, message: str) -> None:
