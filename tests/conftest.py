@@ -94,7 +94,7 @@ def reports(tmp_path) -> Path:
 
 @pytest.fixture
 def seed_copy(tmp_path) -> Path:
-    """A copy of the repo's reports/ (the hand-entered seed)."""
+    """A reports/ folder holding a copy of the hand-entered seed."""
     target = tmp_path / "reports"
-    shutil.copytree(REPO / "reports", target)
+    shutil.copytree(REPO / "reports" / "luoyuan-songshan", target / "luoyuan-songshan")
     return target

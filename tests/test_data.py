@@ -45,8 +45,9 @@ def test_long_csv_round_trips_every_cell_blanks_included(seed_copy):
 
 def test_export_command_writes_the_long_csv(tmp_path, capsys):
     out = tmp_path / "cells.csv"
-    assert main(["export", "--format", "csv-long", "--out", str(out), str(REPO / "reports")]) == 0
+    assert main(["export", "--format", "csv-long", "--out", str(out), str(REPO / "reports" / "luoyuan-songshan")]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {r["agency"] for r in rows} == {"luoyuan-songshan"}
     seed = {(r["table"], r["row"], r["column"]): r for r in rows}
     assert seed[("t3", "granted", "commercial")]["value"] == ""  # a blank stays blank, never 0
     assert seed[("t2", "licensing", "decisions")]["number"] == "5"
@@ -57,7 +58,9 @@ def test_wide_csv_has_bom_and_one_column_per_cell():
     result = check_path(REPO / "reports")
     text = export.wide_csv(result.corpus.reports, result.corpus.agencies)
     assert text.startswith("\ufeff")
-    header, row = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header, *rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == len(result.corpus.reports)
+    row = next(r for r in rows if r[0] == "luoyuan-songshan")
     values = dict(zip(header, row))
     assert values["agency_name"] == "罗源县松山镇人民政府"
     assert values["t2.other_services.decisions"] == "325" and values["t3.new_received.total"] == ""

@@ -72,7 +72,7 @@ def report_yaml(data: dict, edition: Edition, header_comment: str = "", comments
     comments = comments or Comments(header=[f"# {header_comment}"] if header_comment else [])
     lines: list[tuple[tuple | None, str]] = [(None, c) for c in comments.header]
     for key in META_KEYS:
-        if data.get(key) is not None or (blank_meta and key in META_COMMENTS):
+        if key in data or (blank_meta and key in META_COMMENTS):  # a key written as null stays
             note = f"  # {META_COMMENTS[key]}" if key in META_COMMENTS else ""
             lines.append(((key,), f"{key}: {scalar(data.get(key))}{note}"))
     if data.get("attachments"):

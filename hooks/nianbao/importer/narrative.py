@@ -16,9 +16,18 @@ def paragraphs(text: str, mode: str) -> list[str]:
     if mode == "lines":
         items = [line.strip(" \t\u00a0") for line in text.split("\n")]
     else:
-        # Flow text runs sub-heads into the paragraph before: break before （一）… and "1."-style items.
+        # Flow text runs sub-heads into the paragraph before: break before （一）… items; text
+        # from a PDF breaks lines mid-sentence: a line continues until a sentence ends.
         text = re.sub(r"(?<=[。；;:：])\s*(?=[（(][一二三四五六七八九十][）)])", "\n", text)
-        items = [line.strip() for line in text.split("\n")]
+        items = []
+        for line in (line.strip() for line in text.split("\n")):
+            if not line or CHROME.match(line):
+                continue
+            if items and not re.search(r"[。！？；：:”）)]$", items[-1]) and not SUBHEAD.match(line) \
+                    and not re.match(r"^[一二三四五六]、", line):
+                items[-1] += line
+            else:
+                items.append(line)
     return [item for item in items if item and not CHROME.match(item)]
 
 
@@ -34,10 +43,16 @@ def narrative(text: str, mode: str, title: str | None) -> str:
         return ""
     out: list[str] = []
     first = min(start for start, _ in spans.values())
-    for item in paragraphs(text[:first], mode):
+    preamble = text[:first]
+    if title:
+        # The title, often printed over two lines, is the page's own heading, not a paragraph.
+        squeezed = title.replace(" ", "")
+        preamble = "\n".join(line for line in preamble.split("\n")
+                              if not (line.strip() and line.replace(" ", "").strip() in squeezed))
+    for item in paragraphs(preamble, mode):
         if title and item.replace(" ", "") == title.replace(" ", ""):
             continue
-        if "政府信息公开工作年度报告" in item and len(item) < 60 and not out:
+        if item.replace(" ", "").endswith("政府信息公开工作年度报告") and len(item) < 60 and not out:
             continue  # the title line itself
         out.append(item)
     for no, (start, end) in sorted(spans.items(), key=lambda kv: kv[1][0]):

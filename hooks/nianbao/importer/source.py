@@ -51,8 +51,20 @@ def from_text(text: str) -> Source:
     whitespace_lines = sum(1 for line in lines if line and not line.strip(" \t\u00a0"))
     mode = "lines" if whitespace_lines >= 3 else "flow"
     if mode == "flow":
-        text = join_broken_lines(text)
+        text = join_table_lines(text)
     return Source(text=text, mode=mode, meta=meta)
+
+
+def join_table_lines(text: str) -> str:
+    """Rejoin broken labels inside the three tables only; the narrative keeps its lines (its
+    paragraphs are rebuilt by sentence in narrative.py)."""
+    from .tables import sections
+
+    spans = sections(text)
+    if not all(no in spans for no in ("二", "四")):
+        return text
+    start, end = spans["二"][0], spans["四"][1]
+    return text[:start] + join_broken_lines(text[start:end]) + ("\n" if end < len(text) else "") + text[end:].lstrip("\n")
 
 
 def join_broken_lines(text: str) -> str:
@@ -160,9 +172,14 @@ def header_meta(text: str) -> dict:
     if found:
         meta["title"] = found.group(1).strip()
     else:
-        for line in head.split("\n")[:12]:
+        lines = [line.strip() for line in head.split("\n")[:14]]
+        for i, line in enumerate(lines):
             if "政府信息公开" in line and "年度报告" in line and len(line) < 60:
-                meta["title"] = line.strip()
+                before = [l for l in lines[:i] if l and not FOOTER.match(l)]
+                # A title printed on two lines: the agency, then "2024 年政府信息公开工作年度报告".
+                if re.match(r"^\d{4}\s*年", line) and before and len(before[-1]) <= 20:
+                    line = before[-1] + line
+                meta["title"] = line
                 break
     found = re.search(r"(?:发布时间|发布日期|成文日期)[:：]\s*(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})", head)
     if found:
