@@ -151,7 +151,7 @@ def test_year_and_compare_pages_show_rates_with_formulas_and_csv(region_site):
     soup = page(region_site, "compare")
     table = soup.select_one("table.nb-summary-table")
     header = [th.get_text() for th in table.select("thead th")]
-    assert header[:3] == ["机构", "地区", "类型"] and "公开率" in header and "诉讼纠错率" in header
+    assert header[:4] == ["机构", "年度", "地区", "类型"] and "公开率" in header and "诉讼纠错率" in header
     assert "（予以公开 + 部分公开）÷ 办理结果总计" in soup.select_one(".nb-note").get_text()
     rows = table.select("tbody tr")
     assert len(rows) == 4 and {r["data-year"] for r in rows} == {"2022", "2023"}

@@ -103,13 +103,13 @@ def test_year_page_lists_the_year_reports_with_key_figures(built):
     names = [r.find("a").get_text() for r in rows]
     assert sorted(names) == ["测试县测试镇人民政府", "测试市测试局"]
     header = [th.get_text() for th in soup.select("article table thead th")]
-    assert header[:9] == ["机构", "地区", "类型", "新收申请", "上年结转", "办结", "结转下年", "复议总计", "诉讼总计"]
+    assert header[:10] == ["机构", "年度", "地区", "类型", "新收申请", "上年结转", "办结", "结转下年", "复议总计", "诉讼总计"]
     town = next(r for r in rows if "测试镇" in r.get_text())
-    assert [td.get_text() for td in town.find_all("td")][2:8] == ["13", "1", "13", "1", "1", "1"]
+    assert [td.get_text() for td in town.find_all("td")][3:9] == ["13", "1", "13", "1", "1", "1"]
     seed_rows = page(built, "years/2019").select("article table tbody tr")
     assert [r.find("a").get_text() for r in seed_rows] == ["罗源县松山镇人民政府"]
     # the seed prints 新收 总计 blank: the index keeps it blank
-    assert [td.get_text() for td in seed_rows[0].find_all("td")][2] == ""
+    assert [td.get_text() for td in seed_rows[0].find_all("td")][3] == ""
 
 
 def test_agency_page_lists_reports_by_year(built):

@@ -12,7 +12,7 @@ from .check import Result
 from .indexpages import summary_csv, summary_rows, summary_table
 from .model import Cell, Report
 from .render import render_table
-from .urls import Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
+from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
 
 LONG_CSV = "data/nianbao-cells-long.csv"
 WIDE_CSV = "data/nianbao-reports-wide.csv"
@@ -47,7 +47,7 @@ def compare_page(result: Result, blocks: Blocks) -> str:
     uri = "compare.md"
     reports = sorted((r for r in result.corpus.reports if r.agency in result.corpus.agencies),
                      key=lambda r: (-r.year, result.corpus.agencies[r.agency].region, r.agency))
-    lines = ["# 比较", "", "各机构、各年度的主要数字和比率并列。可按地区、类型和年度筛选，点击列名排序。", ""]
+    lines = [WIDE_PAGE, "# 比较", "", "各机构、各年度的主要数字和比率并列。可按地区、类型和年度筛选，点击列名排序。", ""]
     if not reports:
         return "\n".join(lines + ["暂无报告。"]) + "\n"
     lines.append(blocks.add(lambda: summary_table(summary_rows(reports, result), uri, SUMMARY_CSV)))

@@ -14,7 +14,7 @@ from .check import Result
 from .export import to_csv
 from .model import Agency, Problem, Report
 from .render import environment
-from .urls import Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
+from .urls import WIDE_PAGE, Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
 
 FIGURE_NAMES = [name for name, *_ in figures.KEY_FIGURES] + ["诉讼总计"]
 RATE_NAMES = list(figures.RATE_FORMULAS)
@@ -156,6 +156,6 @@ def year_page(year: int, reports: list[Report], result: Result, blocks: Blocks) 
     uri = year_uri(year)
     agencies = result.corpus.agencies
     reports = sorted(reports, key=lambda r: (agencies[r.agency].region, agencies[r.agency].name))
-    lines = [f"# {year} 年度报告", "", f"{year} 年度共 {len(reports)} 份报告。", ""]
+    lines = [WIDE_PAGE, f"# {year} 年度报告", "", f"{year} 年度共 {len(reports)} 份报告。", ""]
     lines += [blocks.add(lambda: summary_table(summary_rows(reports, result), uri, f"years/{year}.csv")), ""]
     return "\n".join(lines) + "\n"

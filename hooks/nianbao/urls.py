@@ -56,6 +56,10 @@ class Page:
     blocks: Blocks | None = None
 
 
+# Front matter for pages of wide tables: no side navigation or table of contents beside them.
+WIDE_PAGE = "---\nhide:\n  - navigation\n  - toc\n---\n"
+
+
 def link(from_uri: str, to_uri: str) -> str:
     """A Markdown link target from one source file to another (MkDocs resolves it)."""
     return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
