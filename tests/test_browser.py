@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -212,3 +215,22 @@ def test_charts_render_with_the_numbers_of_their_tables(page, server):
         assert table[category.split(" ", 1)[1]] == value
         if int(value) > 0:
             assert bars.nth(i).bounding_box()["height"] > 0
+
+
+def test_search_page_says_when_there_is_no_index(browser, tmp_path):
+    project = make_project(tmp_path)
+    env = dict(os.environ, NIANBAO_SEARCH="off", NO_MKDOCS_2_WARNING="1")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],
+                   cwd=project, env=env, check=True, capture_output=True)
+    handler = functools.partial(QuietHandler, directory=str(project / "site"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/")
+        message = page.locator(".nb-search-missing")
+        message.wait_for(timeout=10000)
+        assert "NIANBAO_SEARCH=on" in message.inner_text()
+        page.close()
+    finally:
+        httpd.shutdown()

@@ -157,7 +157,11 @@
       .catch(function () { return ["pagefind/"]; })
       .then(function (bundles) {
         var primary = bundles[0] || "pagefind/";
-        return loadScript(new URL(primary + "pagefind-ui.js", base).href).then(function () {
+        return loadScript(new URL(primary + "pagefind-ui.js", base).href).catch(function () {
+          box.innerHTML = '<p class="nb-search-missing">本次构建没有生成搜索索引（大量报告的预览默认不生成；' +
+            '设置 NIANBAO_SEARCH=on 后重新构建即可）。可以从“按机构”“按年度”查找报告。</p>';
+          throw new Error("no search index");
+        }).then(function () {
           var ui = new PagefindUI({
             element: "#nb-search",
             bundlePath: new URL(primary, base).pathname,

@@ -174,13 +174,18 @@ def remove_scratch() -> None:
         shutil.rmtree(SCRATCH.pop(), ignore_errors=True)
 
 
+SERVE_INDEX_LIMIT = 500  # reports; a larger preview skips the search index unless asked
+
+
 def build_search(config, result: Result | None, serving: bool = False) -> None:
-    """The Pagefind index over the finished site. NIANBAO_SEARCH=off skips it; `mkdocs serve`
-    skips it unless NIANBAO_SEARCH=on, so an editor's preview rebuilds in seconds."""
+    """The Pagefind index over the finished site. NIANBAO_SEARCH=off skips it; `mkdocs serve` of a
+    large repo skips it too unless NIANBAO_SEARCH=on, so an editor's preview rebuilds in seconds."""
     setting = os.environ.get("NIANBAO_SEARCH", "").lower()
-    if result is None or setting in ("off", "0", "no", "false") or (serving and setting not in ("on", "1", "yes")):
-        log.info("未生成搜索索引（预览时默认不生成；NIANBAO_SEARCH=on 可开启）" if serving else
-                 "未生成搜索索引（NIANBAO_SEARCH=off）")
+    if result is None or setting in ("off", "0", "no", "false"):
+        log.info("未生成搜索索引（NIANBAO_SEARCH=off）")
+        return
+    if serving and setting not in ("on", "1", "yes") and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
+        log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
         return
     from .search import build_index
 
