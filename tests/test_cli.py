@@ -38,7 +38,7 @@ def test_every_problem_one_line_sorted_then_summary(capsys, reports):
     assert all(LINE.match(line) for line in problems)
     keys = [(m["path"], int(m["line"]), int(m["col"])) for m in map(LINE.match, problems)]
     assert keys == sorted(keys)
-    assert {LINE.match(l)["rule"] for l in problems} == {"T3-ROW", "T3-RES", "BLANK"}
+    assert {LINE.match(line)["rule"] for line in problems} == {"T3-ROW", "T3-RES", "BLANK"}
     assert summary.startswith("检查了 1 个机构的 1 份报告：") and summary.endswith("未通过。")
 
 
@@ -83,12 +83,12 @@ def test_changed_seed_cell_fails_at_that_line(capsys, seed_copy):
     """Done-when of issue 2: one 自然人 cell changed -> the T3 rules fail at that cell's line."""
     path = seed_copy / "luoyuan-songshan" / "2019.yml"
     text = path.read_text(encoding="utf-8")
-    row = next(l for l in text.splitlines() if l.strip().startswith("new_received:"))
+    row = next(row for row in text.splitlines() if row.strip().startswith("new_received:"))
     path.write_text(text.replace(row, row.replace("[0,", "[3,", 1)), encoding="utf-8")
     code, out = run(capsys, seed_copy)
     assert code == 1
     line = line_of(path, "new_received:")
-    failing = [LINE.match(l) for l in out if " error[" in l]
+    failing = [LINE.match(line) for line in out if " error[" in line]
     assert {m["rule"] for m in failing} == {"T3-BAL"}
     assert all(int(m["line"]) == line for m in failing)
 

@@ -8,7 +8,6 @@ import io
 import json
 
 import pytest
-from bs4 import BeautifulSoup
 from frictionless import Package
 
 from nianbao import export, figures

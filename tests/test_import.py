@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -88,8 +87,8 @@ def test_uncertain_cells_carry_a_comment_and_are_listed(tmp_path, capsys):
     assert code == 0
     assert "格式 gov-2021；单元格：4 个直接读出，193 个按勾稽关系拆分确定，3 个不确定" in out
     assert "不确定 t2.normative_documents.in_force：原文为“693665”" in out
-    line = next(l for l in (tmp_path / "reports/pingtan/2021.yml").read_text(encoding="utf-8").splitlines()
-                if l.strip().startswith("normative_documents:"))
+    line = next(row for row in (tmp_path / "reports/pingtan/2021.yml").read_text(encoding="utf-8").splitlines()
+                if row.strip().startswith("normative_documents:"))
     assert "[null" in line and "# 不确定：" in line and "693665" in line
     yml = (tmp_path / "reports/pingtan/2021.yml").read_text(encoding="utf-8")
     assert "source_url: \"https://www.pingtan.gov.cn/" in yml and "published: 2022-02-08" in yml

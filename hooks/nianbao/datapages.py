@@ -148,7 +148,7 @@ def region_differences(entry: figures.RegionYear, agencies, uri: str) -> list[st
             continue
         label = own.edition.tables[tid].row(row).label if own.edition.tables[tid].row_labels else ""
         rows.append(f"| {tid} | {md_text(label)} | {md_text(col.name)} | {cell.number} | {total.known} |")
-    head = [f"## 与本级政府报告比较", "",
+    head = ["## 与本级政府报告比较", "",
             f"本级政府报告：[{md_text(agencies[own.agency].name)}]({link(uri, report_uri(own))})。", ""]
     if not rows:
         return head + ["各单元格与所属单位合计一致（或合计不完整，无法比较）。", ""]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import charts, figures
 from .check import Result
 from .export import to_csv
-from .model import Agency, Problem, Report
+from .model import Agency, Report
 from .render import environment
 from .urls import WIDE_PAGE, Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
 

@@ -43,7 +43,7 @@ def new_report(reports: Path, slug: str, year: int, name: str | None = None, reg
     agency = folder / "agency.yml"
     if not agency.exists():
         if not (name and region):
-            raise ScaffoldError(f"新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
+            raise ScaffoldError("新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
         folder.mkdir(parents=True, exist_ok=True)
         agency.write_text(f"# yaml-language-server: $schema={schema_link(folder, 'agency.schema.json')}\n"
                           f"name: {name}\nkind: {kind or guess_kind(name)}\nregion: {region}\n", encoding="utf-8")

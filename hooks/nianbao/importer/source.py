@@ -153,7 +153,7 @@ def from_pdf(path: Path) -> Source:
 # the same characters as printed, so they are brought back; digits are never touched.
 RADICALS_SUPPLEMENT = {"⺠": "民", "⻓": "长", "⻔": "门", "⻩": "黄", "⻢": "马", "⻋": "车", "⻅": "见", "⻆": "角",
                        "⻝": "食", "⻬": "齐", "⻜": "飞", "⻚": "页", "⻛": "风", "⻘": "青", "⻰": "龙", "⻮": "齿",
-                       "⻄": "西", "⺟": "母", "⻆": "角", "⺁": "厂", "⺇": "几", "⺓": "幺", "⻨": "麦", "⻳": "龟"}
+                       "⻄": "西", "⺟": "母", "⺁": "厂", "⺇": "几", "⺓": "幺", "⻨": "麦", "⻳": "龟"}
 
 
 def unify_radicals(text: str) -> str:
@@ -175,7 +175,7 @@ def header_meta(text: str) -> dict:
         lines = [line.strip() for line in head.split("\n")[:14]]
         for i, line in enumerate(lines):
             if "政府信息公开" in line and "年度报告" in line and len(line) < 60:
-                before = [l for l in lines[:i] if l and not FOOTER.match(l)]
+                before = [prev for prev in lines[:i] if prev and not FOOTER.match(prev)]
                 # A title printed on two lines: the agency, then "2024 年政府信息公开工作年度报告".
                 if re.match(r"^\d{4}\s*年", line) and before and len(before[-1]) <= 20:
                     line = before[-1] + line
