@@ -140,7 +140,7 @@ def test_refuses_to_overwrite_unless_forced(tmp_path):
         import_report(SAMPLES / "luoyuan-songshan-2019.txt", reports, "luoyuan-songshan", 2019)
     assert (reports / "luoyuan-songshan/2019.yml").read_bytes() == before
     import_report(SAMPLES / "luoyuan-songshan-2019.txt", reports, "luoyuan-songshan", 2019, force=True)
-    assert not list(reports.rglob(".*.importing"))
+    assert not list(reports.rglob(".*.tmp"))
 
 
 def test_misprinted_and_varied_labels_are_matched(tmp_path):

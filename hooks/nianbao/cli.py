@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from . import __version__
 from .check import Result, check_path, summarize
+from .dump import write_atomic
 from .export import long_csv, wide_csv
 from .fmt import format_file
 from .importer import NotAReport, import_report
@@ -142,7 +142,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             if args.check:
                 print(f"{outcome.path}: 需要整理")
             else:
-                atomic_write(path, outcome.text)
+                write_atomic(path, outcome.text)
                 print(f"{outcome.path}: 已整理")
     verb = "需要整理" if args.check else "已整理"
     print(f"共 {len(files)} 个报告文件：{changed} 个{verb}，{failed} 个有格式问题。")
@@ -157,13 +157,6 @@ def report_files(paths: list[Path]) -> list[Path] | None:
             return None
         files += [path] if path.is_file() else sorted(p for p in path.rglob("*.yml") if p.name != "agency.yml")
     return files
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Never leave a half-written report: write beside it, then rename over it."""
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
 
 
 def run_review(args: argparse.Namespace) -> int:
@@ -221,7 +214,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.write(text)
     else:
-        atomic_write(Path(args.out), text)
+        write_atomic(Path(args.out), text)
         print(f"已导出 {len(reports)} 份报告到 {args.out}", file=sys.stderr)
     return 0
 

@@ -10,13 +10,16 @@ import re
 import subprocess
 from dataclasses import dataclass
 
+from .load import ATTACHMENT_NAME, SLUG
 from .model import Problem
 
+# The same names `check` accepts (load.py), with a size limit for each kind of file.
+_AGENCY = "^reports/" + SLUG.pattern.strip("^$")
 ALLOWED = [
-    (re.compile(r"^reports/[a-z0-9]+(?:-[a-z0-9]+)*/agency\.yml$"), 64 * 1024),
-    (re.compile(r"^reports/[a-z0-9]+(?:-[a-z0-9]+)*/\d{4}\.yml$"), 256 * 1024),
-    (re.compile(r"^reports/[a-z0-9]+(?:-[a-z0-9]+)*/\d{4}\.md$"), 512 * 1024),
-    (re.compile(r"^reports/[a-z0-9]+(?:-[a-z0-9]+)*/files/\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$"), 30 * 1024 * 1024),
+    (re.compile(_AGENCY + r"/agency\.yml$"), 64 * 1024),
+    (re.compile(_AGENCY + r"/\d{4}\.yml$"), 256 * 1024),
+    (re.compile(_AGENCY + r"/\d{4}\.md$"), 512 * 1024),
+    (re.compile(_AGENCY + "/files/" + ATTACHMENT_NAME.pattern.strip("^$") + "$"), 30 * 1024 * 1024),
 ]
 SYMLINK_MODE = "120000"
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .check import Result
 from .model import Report
+from .pages import report_title
 from .urls import report_uri, url_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -37,7 +38,7 @@ def plain_text(markdown: str) -> str:
 
 def document(report: Report, agency) -> str:
     """A bare HTML page per report for Pagefind: the text to search, its metadata and filters."""
-    title = report.meta.get("title") or f"{agency.name}{report.year}年政府信息公开工作年度报告"
+    title = report_title(report, agency)
     region = "/".join(agency.region)
     filters = [("年度", str(report.year)), ("地区", agency.region[0]), ("类型", agency.kind)]
     if len(agency.region) > 1:

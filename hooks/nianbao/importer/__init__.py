@@ -8,14 +8,13 @@ comment saying so, and listed in the summary: the editor decides against the ori
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import editions
 from ..check import check_path
-from ..dump import Comments, Raw, report_yaml
+from ..dump import Comments, Raw, report_yaml, write_atomic
 from ..load import RESERVED_SLUGS, SLUG
 from ..scaffold import guess_kind
 from . import solver
@@ -35,6 +34,7 @@ class ImportResult:
     edition: str = ""
     data: dict = field(default_factory=dict)
     markdown: str = ""
+    comments: dict = field(default_factory=dict)  # (table, row) -> the "不确定" comment of its line
 
 
 def detect_edition(text: str, year: int):
@@ -59,7 +59,7 @@ def read_report_source(source: Source, year: int) -> ImportResult:
         start, end = spans[no]
         data[tid] = read_table(source, source.text[start:end], edition.tables[tid], result, comments, data)
     result.data = data
-    result.data["_comments"] = comments
+    result.comments = comments
     result.markdown = narrative(source.text, source.mode, source.meta.get("title"))
     return result
 
@@ -81,7 +81,7 @@ def read_table(source: Source, text: str, table, result: ImportResult, comments:
         at = text.rfind("总计")
         rows = [("cases", cell_text(text[at + 2:], source.mode) if at >= 0 else "")]
     else:
-        found, _ = read_rows(text, row_labels(table, text), source.mode)
+        found = read_rows(text, row_labels(table, text), source.mode)
         rows = [(r.row, r.text) for r in found]
         if table.id == "t2":
             record_headers(text, table, data)
@@ -172,7 +172,6 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
     source = read_source(path)
     result = read_report_source(source, year)
     data = dict(result.data)
-    comments = data.pop("_comments")
     data.update({"agency": slug, "year": year, "title": source.meta.get("title")})
     for key in ("published", "source_url", "index_no", "doc_no"):
         if source.meta.get(key):
@@ -180,7 +179,7 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
     edition = editions.get(result.edition)
     text = report_yaml(data, edition, comments=Comments(
         header=[f"# 由 nianbao import 从 {path.name} 导入：请逐格对照原文核对，标有“不确定”的单元格必须填写"],
-        trailing=comments), blank_meta=True)
+        trailing=result.comments), blank_meta=True)
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "agency.yml").exists():
         write_atomic(folder / "agency.yml", f"name: {name}\nkind: {kind or guess_kind(name)}\nregion: {region}\n")
@@ -193,8 +192,3 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
                        and p.rule != "BLANK"]
     return result
 
-
-def write_atomic(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.importing")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
