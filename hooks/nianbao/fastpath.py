@@ -86,7 +86,6 @@ def strip_comment(rest: str) -> str | None:
     if not rest.startswith(" ") and rest != "":
         return None
     if '"' in rest or "'" in rest:
-        body, quote_ok = rest, True
         # A comment after a closing quote or bracket: cut at " #" outside quotes.
         inside = False
         for i, ch in enumerate(rest):
@@ -96,7 +95,7 @@ def strip_comment(rest: str) -> str | None:
                 return None
             elif ch == "#" and not inside and i > 0 and rest[i - 1] == " ":
                 return rest[:i].rstrip()
-        return body.rstrip() if quote_ok and not inside else None
+        return None if inside else rest.rstrip()
     at = rest.find(" #")
     return (rest[:at] if at >= 0 else rest).rstrip()
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-LEVELS = ("error", "warning", "info")
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Placeholders that agencies print in place of a number; they are kept as printed.

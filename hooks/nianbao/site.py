@@ -107,19 +107,16 @@ def add_pages(files, config, result: Result):
             files.remove(existing)
         if page.src_uri.endswith(".md"):
             file = File.generated(config, page.src_uri, content=page.content)
-        elif not page.src_uri.startswith("data/"):
-            # Per-report and per-agency data files are linked only from generated HTML: they are
-            # written straight into the site after the pages (write_data_files), once each.
-            path = scratch / page.src_uri
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(page.content, encoding="utf-8")
-            continue
         else:
-            # The repo-wide files are linked from docs/data/index.md, so MkDocs must know them;
-            # they wait on disk, not in memory, until MkDocs copies them into the site.
+            # Data files wait on disk, not in memory. Per-report and per-agency ones are linked
+            # only from generated HTML and are moved into the site after the pages
+            # (write_data_files); the repo-wide ones under data/ are linked from
+            # docs/data/index.md, so MkDocs must know them and copies them itself.
             path = scratch / page.src_uri
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page.content, encoding="utf-8")
+            if not page.src_uri.startswith("data/"):
+                continue
             file = File.generated(config, page.src_uri, abs_src_path=str(path))
         # Report and agency pages stay out of the global nav: MkDocs renders the nav into every
         # page, which is quadratic in the number of reports.

@@ -9,26 +9,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SECTION_KEYS = {"一": ("总体情况",), "二": ("主动公开",), "三": ("收到和处理", "依申请"),
                 "四": ("行政复议", "行政诉讼"), "五": ("存在的主要问题", "问题"), "六": ("其他需要报告", "其他事项")}
 VALUE = re.compile(r"[0-9０-９.,，/／\-－—–元万无%\s]")
-PREFIX = re.compile(r"^(?:[一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|\d{1,2}[.、．])")
 
 
 @dataclass
 class RowText:
     row: str
     text: str  # the raw cell text as printed
-    label_found: bool = True
-
-
-@dataclass
-class TableText:
-    tid: str
-    rows: list[RowText] = field(default_factory=list)
-    header: str = ""  # text before the first row (headers as printed)
 
 
 def normalize(text: str) -> str:
@@ -129,7 +120,7 @@ def cell_text(between: str, mode: str) -> str:
     return between[:end]
 
 
-def read_rows(text: str, labels: list[tuple[str, str]], mode: str) -> tuple[list[RowText], int]:
+def read_rows(text: str, labels: list[tuple[str, str]], mode: str) -> list[RowText]:
     """Rows in order: (row id, label) -> the cell text after each label."""
     positions: list[tuple[str, tuple[int, int] | None]] = []
     cursor = 0
@@ -139,15 +130,14 @@ def read_rows(text: str, labels: list[tuple[str, str]], mode: str) -> tuple[list
         if span:
             cursor = span[1]
     rows = []
-    first = min((s[0] for _, s in positions if s), default=len(text))
     for i, (row_id, span) in enumerate(positions):
         if span is None:
-            rows.append(RowText(row_id, "", label_found=False))
+            rows.append(RowText(row_id, ""))  # label not found: its cells stay uncertain
             continue
         following = [s[0] for _, s in positions[i + 1:] if s]
         end = following[0] if following else len(text)
         rows.append(RowText(row_id, cell_text(text[span[1]:end], mode)))
-    return rows, first
+    return rows
 
 
 def tokens(cell: str, mode: str) -> list[str | None]:
