@@ -37,12 +37,9 @@ def number_text(value) -> str:
 
 
 def cells(report: Report):
-    """(table, row, column, cell) in printed order."""
-    for tid, table in report.edition.tables.items():
-        rows = report.tables.get(tid, {})
-        for row in table.printed_rows(rows):
-            for col, cell in zip(table.columns_of(row), rows[row]):
-                yield tid, row, col, cell
+    """(table id, row id, column, cell) in printed order."""
+    for table, row, col, cell in report.cells():
+        yield table.id, row, col, cell
 
 
 def long_rows(reports: list[Report]) -> list[list[str]]:

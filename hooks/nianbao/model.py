@@ -238,15 +238,17 @@ class Report:
     def cell(self, table: str, row: str, column: str) -> Cell | None:
         return self._cells.get((table, row, column))
 
+    def cells(self):
+        """(table spec, row id, column, cell) for every cell, in printed order."""
+        for tid, table in self.edition.tables.items():
+            rows = self.tables.get(tid, {})
+            for row in table.printed_rows(rows):
+                for col, cell in zip(table.columns_of(row), rows[row]):
+                    yield table, row, col, cell
+
     @functools.cached_property
     def _cells(self) -> dict[tuple[str, str, str], Cell]:
-        index = {}
-        for tid, rows in self.tables.items():
-            spec = self.edition.tables[tid]
-            for row, cells in rows.items():
-                for col, cell in zip(spec.columns_of(row), cells):
-                    index[(tid, row, col.id)] = cell
-        return index
+        return {(table.id, row, col.id): cell for table, row, col, cell in self.cells()}
 
     def mark(self, *path: Any) -> tuple[int, int]:
         """The nearest known position of a YAML path (falls back to its parents)."""

@@ -142,11 +142,8 @@ def cell_name(table, row, column) -> str:
 
 
 def cells(report: Report) -> Iterator[tuple]:
-    for tid, rows in report.tables.items():
-        table = report.edition.tables[tid]
-        for row_id, row_cells in rows.items():
-            for column, cell in zip(table.columns_of(row_id), row_cells):
-                yield table, table.row(row_id), column, cell
+    for table, row_id, column, cell in report.cells():
+        yield table, table.row(row_id), column, cell
 
 
 @rule("NN", "E", "数量为非负整数（本年增/减可为负，金额可为小数）")
