@@ -103,9 +103,9 @@ def region_page(region: tuple, entries: list[figures.RegionYear], result: Result
         values = []
         for entry in entries:
             total = figures.Total()
-            for (tid, row, col), t in entry.sums.items():
-                if tid == "t3" and col == "total" and row.startswith(prefixes) and row != "total":
-                    total.add(t.known)
+            rows = {row for (tid, row, col) in entry.sums if tid == "t3" and col == "total"}
+            for row in figures.outcome_rows(rows, prefixes):
+                total.add(entry.sums[("t3", row, "total")].known)
             values.append(total.known)
         series.append(charts.Series(label, values))
     chart = charts.bar_chart("chart-region-outcomes", f"{name}：各年度办理结果构成（所属单位合计）", years, series)

@@ -70,13 +70,14 @@ def key_values(report: Report) -> dict[str, object]:
     return values
 
 
-def outcome_rows(report: Report, prefixes: tuple[str, ...]) -> list[str]:
-    return [r for r in report.tables["t3"] if r.startswith(prefixes) and r not in ("total",)]
+def outcome_rows(rows, prefixes: tuple[str, ...]) -> list[str]:
+    """The table 三 rows of one outcome group (the （六） rows differ between editions)."""
+    return [r for r in rows if r.startswith(prefixes) and r != "total"]
 
 
 def outcomes(report: Report) -> dict[str, Total]:
     """Table 三's outcome groups, totals column."""
-    return {label: total_of(report, [("t3", r, "total") for r in outcome_rows(report, prefixes)])
+    return {label: total_of(report, [("t3", r, "total") for r in outcome_rows(report.tables["t3"], prefixes)])
             for label, prefixes in OUTCOMES}
 
 
