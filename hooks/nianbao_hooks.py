@@ -36,6 +36,10 @@ def on_post_page(output, page, **kwargs):
     return site.page_output(output, page)
 
 
+def on_post_template(output, template_name, **kwargs):
+    return site.template_output(output, template_name)
+
+
 def on_post_build(config, **kwargs):
     site.write_data_files(config)
     site.remove_scratch()

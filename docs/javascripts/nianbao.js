@@ -144,6 +144,11 @@
       document.head.appendChild(script);
     });
   }
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
   function installSearchPage() {
     var box = document.getElementById("nb-search");
     if (!box || box.getAttribute("data-ready")) return;
@@ -174,7 +179,8 @@
             openFilters: ["年度"],
             processResult: function (result) {
               var m = result.meta || {};
-              var line = [m.agency, m.year && m.year + " 年", m.region].filter(Boolean).join(" · ");
+              // Pagefind shows the excerpt as HTML; the metadata is report data, shown as text.
+              var line = escapeHtml([m.agency, m.year && m.year + " 年", m.region].filter(Boolean).join(" · "));
               result.excerpt = '<span class="nb-result-meta">' + line + "</span><br>" + result.excerpt;
               return result;
             }

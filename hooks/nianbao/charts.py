@@ -75,7 +75,7 @@ def bar_chart(chart_id: str, title: str, categories: list[str], series: list[Ser
               note: str = "") -> str:
     data = layout(categories, series, stacked)
     return template().render(id=chart_id, title=title, categories=categories, series=series, note=note,
-                             legend=[(s.name, PALETTE[k % len(PALETTE)]) for k, s in enumerate(series)],
+                             legend=[(s.name, k % len(PALETTE)) for k, s in enumerate(series)],  # nb-c<k> in CSS
                              **data).strip()
 
 

@@ -30,8 +30,8 @@ def data_files(result: Result) -> list[Page]:
     for report in reports:
         problems = result.by_report.get(report.key, [])
         files.append(Page(report_data_uri(report, "data.json"),
-                          export.report_json(report, corpus.agencies[report.agency], problems)))
-        files.append(Page(report_data_uri(report, "tables.csv"), export.report_csv(report)))
+                          export.report_json(report, corpus.agencies[report.agency], problems), source=report.path))
+        files.append(Page(report_data_uri(report, "tables.csv"), export.report_csv(report), source=report.path))
     by_year, by_agency = defaultdict(list), defaultdict(list)
     for row in rows:
         by_year[row.report.year].append(row)
@@ -65,11 +65,22 @@ def region_pages(result: Result) -> list[Page]:
     for region, entries in by_region.items():
         entries.sort(key=lambda e: e.year)
         blocks = Blocks()
-        pages.append(Page(region_uri(region), region_page(region, entries, result, blocks), blocks=blocks))
+        source = region_source(region, entries, result)
+        pages.append(Page(region_uri(region), region_page(region, entries, result, blocks), blocks=blocks,
+                          source=source))
         for entry in entries:
             blocks = Blocks()
-            pages.append(Page(region_uri(region, entry.year), region_year_page(entry, result, blocks), blocks=blocks))
+            pages.append(Page(region_uri(region, entry.year), region_year_page(entry, result, blocks), blocks=blocks,
+                              source=source))
     return pages
+
+
+def region_source(region: tuple, entries: list[figures.RegionYear], result: Result) -> str:
+    """The agency file that names this region, for messages about the region's pages."""
+    reports = [r for e in entries for r in e.units + ([e.own] if e.own else [])]
+    paths = sorted({result.corpus.agencies[r.agency].path for r in reports})
+    more = f" 等 {len(paths)} 个文件" if len(paths) > 1 else ""
+    return f"{paths[0] if paths else '?'}{more}中的所属地区“{'/'.join(region)}”"
 
 
 def regions_index(regions: list[tuple]) -> str:

@@ -66,10 +66,10 @@ def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: B
     uri = agency_uri(agency.slug)
     region = " / ".join(agency.region)
     lines = [f"# {md_text(agency.name)}", "",
-             f"- **类型**：{agency.kind}",
+             f"- **类型**：{md_text(agency.kind)}",
              f"- **地区**：[{md_text(region)}]({link(uri, region_uri(tuple(agency.region)))})"]
     if agency.credit_code:
-        lines.append(f"- **统一社会信用代码**：{agency.credit_code}")
+        lines.append(f"- **统一社会信用代码**：{md_text(agency.credit_code)}")
     lines += ["", "## 历年报告", ""]
     if not reports:
         return "\n".join(lines + ["本机构暂无报告。"]) + "\n"
@@ -132,7 +132,7 @@ def agencies_index(result: Result) -> str:
         for agency in sorted(tree[region], key=lambda a: a.name):
             years = [f"[{r.year}]({link(uri, report_uri(r))})" for r in corpus.reports_of(agency.slug)]
             lines.append(f"- [{md_text(agency.name)}]({link(uri, agency_uri(agency.slug))})"
-                         f"（{agency.kind}）：{' · '.join(years) or '暂无报告'}")
+                         f"（{md_text(agency.kind)}）：{' · '.join(years) or '暂无报告'}")
         lines.append("")
     if not corpus.agencies:
         lines.append("暂无机构。在 reports/ 下添加机构目录后重新构建。")

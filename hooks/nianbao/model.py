@@ -149,6 +149,7 @@ class Edition:
     last_year: int | None
     sections: list[dict]
     tables: dict[str, Table]
+    limits: dict[str, int] = field(default_factory=dict)  # column kind -> largest plausible value
 
     def applies_to(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)

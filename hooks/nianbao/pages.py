@@ -21,11 +21,11 @@ from .datapages import compare_page, data_files, region_pages
 from .indexpages import agencies_index, agency_page, year_page, years_index
 from .urls import Blocks, Page, SiteInfo, agency_uri, href, link, md_text, report_data_uri, report_uri, year_uri
 from .rules import RULES
+from .safety import url_is_unsafe
 
 HEADING = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、")
 MARKER = re.compile(r"^\{\{\s*(t[234])\s*\}\}\s*$")
 RULES_PAGE = "rules.md"
-REPORT_URI = re.compile(r"^[a-z0-9-]+/\d{4}\.md$")
 
 
 def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
@@ -38,11 +38,11 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
             blocks = Blocks()
             content = report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, []), site,
                                   previous.get(r.key), blocks)
-            pages.append(Page(report_uri(r), content, blocks=blocks))
+            pages.append(Page(report_uri(r), content, blocks=blocks, source=r.path))
     for slug, agency in corpus.agencies.items():
         blocks = Blocks()
         pages.append(Page(agency_uri(slug), agency_page(agency, corpus.reports_of(slug), result, blocks),
-                          blocks=blocks))
+                          blocks=blocks, source=agency.path))
     pages.append(Page("agencies/index.md", agencies_index(result), in_nav=True))
     pages.append(Page("years/index.md", years_index(result), in_nav=True))
     blocks = Blocks()
@@ -104,7 +104,9 @@ def front_matter(report: Report, agency: Agency, site: SiteInfo) -> str:
         "Description": description,
         "Url": site.absolute(report_uri(report)) or report_uri(report)[: -len(".md")] + "/",
     }
-    lines = ["---", f"description: {json.dumps(description, ensure_ascii=False)}", "gov_meta:"]
+    # Material prints `description` into an attribute as it stands (its templates do not
+    # autoescape), so it goes in escaped; main.html escapes the gov_meta values itself.
+    lines = ["---", f"description: {json.dumps(str(escape(description)), ensure_ascii=False)}", "gov_meta:"]
     lines += [f"  {name}: {json.dumps(value, ensure_ascii=False)}" for name, value in tags.items()]
     return "\n".join(lines + ["---", ""])
 
@@ -136,7 +138,8 @@ def meta_html(report: Report, agency: Agency, problems: list[Problem], uri: str)
     region = " / ".join(agency.region)
 
     def a(target: str, text: str) -> str:
-        return f'<a href="{escape(target)}">{escape(text)}</a>'
+        # Links come from checked metadata; a javascript: or data: one would still go nowhere.
+        return f'<a href="{escape("#" if url_is_unsafe(target) else target)}">{escape(text)}</a>'
 
     items = [("机构", f"{a(href(uri, agency_uri(agency.slug)), agency.name)}（{escape(agency.kind)} · {escape(region)}）"),
              ("年度", a(href(uri, year_uri(report.year)), f"{report.year} 年"))]
@@ -252,5 +255,5 @@ def home_summary(result: Result) -> str:
         for report in latest:
             name = md_text(corpus.agencies[report.agency].name) if report.agency in corpus.agencies else report.agency
             lines.append(f"- [{name} {report.year} 年度报告]({report_uri(report)})"
-                         f"（{report.meta.get('published') or '发布日期不详'}）")
+                         f"（{md_text(report.meta.get('published') or '发布日期不详')}）")
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 
 from .model import Cell, Report
@@ -175,6 +176,34 @@ def blank(report: Report) -> Iterator[Finding]:
             yield Finding(cell, f"{cell_name(table, row, column)}空白（原文未填数字，不按 0 计算）")
         elif cell.placeholder:
             yield Finding(cell, f"{cell_name(table, row, column)}为占位符“{cell.value}”（不按 0 计算）")
+
+
+def amount(cell: Cell):
+    """The number a cell shows, money written with its unit ("251000元") included."""
+    if cell.number is not None or not isinstance(cell.value, str) or not MONEY.match(cell.value):
+        return cell.number
+    digits = re.sub(r"[^0-9.\-]", "", cell.value)
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+@rule("PLAUSIBLE", "W", "数字在任何机构可能填报的范围内（上限见格式定义），本年减少不超过上年数量")
+def plausible(report: Report) -> Iterator[Finding]:
+    limits = report.edition.limits
+    for table, row, column, cell in cells(report):
+        if cell.value is None or (type(cell.value) is int and 0 <= cell.value <= 100000):
+            continue  # the common case, decided without a lookup
+        number, limit = amount(cell), limits.get(column.kind)
+        if number is not None and limit is not None and abs(number) > limit:
+            yield Finding(cell, f"{cell_name(table, row, column)}为 {cell.text}，超过合理上限 {limit:,}，"
+                                "请与原文核对（可能多打了数字或单位不对）")
+        elif column.kind == "change" and number is not None and number < 0:
+            before = report.cell(table.id, row.id, "previous")
+            if before is not None and before.number is not None and -number > before.number:
+                yield Finding(cell, f"{cell_name(table, row, column)}减少 {-number}，多于上一年项目数量 "
+                                    f"{before.number}（本年数量将为负数），请与原文核对")
 
 
 @rule("EDITION", "E", "格式版本与年度相符：2020 年及以前用 gov-2019，2021 年起用 gov-2021")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import editions
+from . import editions, fields
 from .located import Parsed
 from .model import Cell, Problem
 
@@ -29,7 +29,6 @@ KEY_NAMES = {
     "attachments": "附件", "headers": "表头原文", "acknowledged": "已确认的问题",
     "t2": "表二", "t3": "表三", "t4": "表四",
 }
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 RULE_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
 
@@ -75,6 +74,15 @@ class Checker:
             return None
         return self.parsed.texts.get(where + (key,), str(value))
 
+    def plain(self, mapping: dict, key: str, field: str, where: tuple = ()) -> str | None:
+        """A one-line text that reaches pages (a name, a title): no markup, no invisible characters."""
+        text = self.text(mapping, key, where)
+        found = None if text is None else fields.text_problem(text, field)
+        if found is not None:
+            self.at(where + (key,), "FMT-TEXT", f"“{key}”（{KEY_NAMES.get(key, key)}）{found[1]}")
+            return None
+        return text
+
     def mapping(self, value: Any, where: tuple, what: str) -> dict | None:
         if not isinstance(value, dict):
             self.at(where, "FMT-TYPE", f"{what}应为“键: 值”的映射")
@@ -88,15 +96,15 @@ def check_agency(parsed: Parsed, path: str) -> Found:
     if data is None:
         return Found(None, c.problems)
     c.keys(data, (), AGENCY_KEYS, "agency.yml ")
-    name, kind, region = c.text(data, "name"), c.text(data, "kind"), c.text(data, "region")
+    name, kind, region = c.plain(data, "name", "name"), c.text(data, "kind"), c.text(data, "region")
     code = c.text(data, "credit_code")
     if kind is not None and kind not in AGENCY_KINDS:
         c.at(("kind",), "FMT-VALUE", f"机构类型“{kind}”无效，应为：{'、'.join(AGENCY_KINDS)}")
     if code is not None and not CREDIT_CODE.match(code):
         c.at(("credit_code",), "FMT-VALUE", f"统一社会信用代码“{code}”格式不对（应为 18 位）")
-    parts = [p.strip() for p in (region or "").split("/") if p.strip()]
-    if region is not None and not parts:
-        c.at(("region",), "FMT-VALUE", "所属地区应写成“省/市/县”的形式，如 福建省/福州市/罗源县")
+    if region is not None and (why := fields.region_problem(region)):
+        c.at(("region",), "FMT-REGION", f"所属地区“{region[:40]}”{why}")
+    parts = region.split("/") if region else []
     if c.problems or not (name and kind and parts):
         return Found(None, c.problems)
     return Found({"name": name, "kind": kind, "region": parts, "credit_code": code}, c.problems)
@@ -143,31 +151,41 @@ def check_identity(c: Checker, data: dict, slug: str, year: int) -> None:
 
 
 def check_meta(c: Checker, data: dict) -> dict:
-    meta = {key: c.text(data, key) for key in ("title", "published", "source_url", "index_no", "doc_no")}
+    meta = {key: c.plain(data, key, key) for key in ("title", "index_no", "doc_no")}
+    meta |= {key: c.text(data, key) for key in ("published", "source_url")}
     published = meta["published"]
-    if published is not None and not DATE.match(published):
-        c.at(("published",), "FMT-VALUE", f"发布日期“{published}”应写成 YYYY-MM-DD，如 2020-01-08")
+    if published is not None and (why := fields.date_problem(published)):
+        c.at(("published",), "FMT-VALUE", f"发布日期“{published[:20]}”{why}")
     url = meta["source_url"]
-    if url is not None and not re.match(r"^https?://\S+$", url):
-        c.at(("source_url",), "FMT-VALUE", "来源链接应以 http:// 或 https:// 开头")
+    if url is not None and (why := fields.url_problem(url)):
+        c.at(("source_url",), "FMT-VALUE", f"来源链接{why}")
     meta["attachments"] = check_attachments(c, data.get("attachments"))
     return meta
 
 
-def records(c: Checker, value: Any, key: str, fields: tuple[str, str], what: str):
+def records(c: Checker, value: Any, key: str, names: tuple[str, str], what: str):
     """The items of a list of two-field mappings, each with its YAML path and field texts."""
     if value is None:
         return
     if not isinstance(value, list):
-        c.at((key,), "FMT-TYPE", f"{what}（{key}）应为列表，每项含 {fields[0]} 和 {fields[1]}")
+        c.at((key,), "FMT-TYPE", f"{what}（{key}）应为列表，每项含 {names[0]} 和 {names[1]}")
         return
     for i, item in enumerate(value):
         where = (key, i)
         item = c.mapping(item, where, what)
         if item is None:
             continue
-        c.keys(item, where, dict.fromkeys(fields, True), what)
-        yield where, c.text(item, fields[0], where), c.text(item, fields[1], where)
+        c.keys(item, where, dict.fromkeys(names, True), what)
+        yield where, c.text(item, names[0], where), c.text(item, names[1], where)
+
+
+def checked_text(c: Checker, text: str | None, where: tuple, field: str, what: str) -> str | None:
+    """`text` if it may reach a page, else None with a located FMT-TEXT problem."""
+    found = None if text is None else fields.text_problem(text.strip(), field)
+    if found is not None:
+        c.at(where, "FMT-TEXT", f"{what}{found[1]}")
+        return None
+    return text
 
 
 STORED_FILE = re.compile(r"^files/\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
@@ -178,7 +196,8 @@ def check_attachments(c: Checker, value: Any) -> list[dict]:
     (files/<year>-<name>.pdf in the agency folder)."""
     found = []
     for where, title, url in records(c, value, "attachments", ("title", "url"), "附件"):
-        if url and not (re.match(r"^https?://\S+$", url) or STORED_FILE.match(url)):
+        title = checked_text(c, title, where + ("title",), "attachment", "附件标题")
+        if url and fields.url_problem(url) and not STORED_FILE.match(url):
             c.at(where + ("url",), "FMT-VALUE",
                  f"附件地址“{url}”应为 http(s):// 链接，或机构目录下的 files/<年度>-<名称>.pdf")
         elif title and url:
@@ -194,7 +213,7 @@ def check_headers(c: Checker, value: Any, edition) -> dict[str, str]:
         return {}
     headers = {}
     for key in value:
-        text = c.text(value, key, ("headers",))
+        text = c.plain(value, key, "header", ("headers",))
         parts = str(key).split(".")
         valid = edition is None or (
             len(parts) == 3 and parts[0] in edition.tables
@@ -212,7 +231,7 @@ def check_acknowledged(c: Checker, value: Any) -> dict[str, str]:
     for where, rule, reason in records(c, value, "acknowledged", ("rule", "reason"), "已确认的问题"):
         if rule is not None and (not RULE_ID.match(rule) or rule.startswith(("FMT-", "MD-"))):
             c.at(where + ("rule",), "FMT-VALUE", f"“{rule}”不是可以确认的规则代码（格式问题必须改正）")
-        elif rule and reason:
+        elif rule and checked_text(c, reason, where + ("reason",), "reason", f"确认 {rule} 的原因"):
             found[rule] = reason
         elif rule is not None and not (reason or "").strip():
             c.at(where, "FMT-VALUE", f"确认 {rule} 时必须写明原因（reason）")

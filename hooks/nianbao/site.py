@@ -15,13 +15,16 @@ import time
 from pathlib import Path
 
 from .check import Result, check_path
-from .pages import REPORT_URI, home_summary, site_pages
+from .csp import add_policy
+from .outputs import output_problems
+from .pages import home_summary, site_pages
 from .urls import SiteInfo
 from .safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BLOCKS: dict = {}  # page source -> its deferred HTML fragments (see urls.Blocks)
 SCRATCH: list[Path] = []  # folders holding generated data files until MkDocs has copied them
+GENERATED: set[str] = set()  # source URIs of the pages made from report data
 
 
 def reports_dir(config) -> Path:
@@ -99,13 +102,20 @@ def add_pages(files, config, result: Result):
     BLOCKS.clear()
     scratch = Path(tempfile.mkdtemp(prefix="nianbao-data-"))
     SCRATCH.append(scratch)
-    for page in site_pages(result, info):
+    pages = site_pages(result, info)
+    problems = output_problems(pages, {file.dest_uri: f"docs/{file.src_uri}" for file in files})
+    if problems:
+        from mkdocs.exceptions import PluginError
+
+        for problem in problems:
+            log.error(problem)
+        raise PluginError(f"生成的文件位置有 {len(problems)} 个问题（第一个：{problems[0]}）")
+    GENERATED.clear()
+    for page in pages:
         if page.blocks is not None:
             BLOCKS[page.src_uri] = page.blocks
-        existing = files.get_file_from_path(page.src_uri)
-        if existing is not None:
-            files.remove(existing)
         if page.src_uri.endswith(".md"):
+            GENERATED.add(page.src_uri)
             file = File.generated(config, page.src_uri, content=page.content)
         else:
             # Data files wait on disk, not in memory. Per-report and per-agency ones are linked
@@ -143,17 +153,25 @@ def home_markdown(markdown: str, page, result: Result | None) -> str:
 
 
 def page_content(html: str, page) -> str:
-    """Report pages carry editors' Markdown: only allow-listed markup reaches the reader."""
-    if REPORT_URI.match(page.file.src_uri):
+    """Pages made from report data (and the home page, which lists reports) pass the allow-list
+    cleaner: report Markdown is the editors', and metadata in the others is escaped but untrusted."""
+    if page.file.src_uri in GENERATED or page.file.src_uri == "index.md":
         return clean_html(html)
     return html
 
 
 def page_output(output: str, page) -> str:
-    """The generated tables (trusted, made here) take the places reserved for them, only now that
-    the page is being written: MkDocs keeps every page's content in memory until the end."""
+    """The page's security policy (hashing the theme's scripts, see csp.py), then the generated
+    tables take the places reserved for them, only now that the page is being written: MkDocs
+    keeps every page's content in memory until the end."""
+    output = add_policy(output)
     blocks = BLOCKS.pop(page.file.src_uri, None)
     return blocks.fill(output) if blocks else output
+
+
+def template_output(output: str, name: str) -> str:
+    """Pages the theme makes without a source (404.html) carry the same policy."""
+    return add_policy(output) if name.endswith(".html") else output
 
 
 def write_data_files(config) -> None:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from markupsafe import escape
+
 from .model import Report
 
 
@@ -54,6 +56,7 @@ class Page:
     content: str
     in_nav: bool = False
     blocks: Blocks | None = None
+    source: str = "本站生成"  # the input it comes from, named when two outputs collide
 
 
 # Front matter for pages of wide tables: no side navigation or table of contents beside them.
@@ -85,8 +88,14 @@ def href(from_uri: str, to_uri: str) -> str:
 
 
 def md_text(text: str) -> str:
-    """Text safe inside a Markdown table cell or link label."""
-    return re.sub(r"([\\|\[\]*_`<>])", r"\\\1", text)
+    """The one way a data value enters generated Markdown: shown as the text it is, never as markup.
+
+    Markdown's punctuation is backslash-escaped (`{` too: attr_list would read `{: onclick=…}` as
+    attributes), then the result HTML-escaped: Python-Markdown passes raw HTML through and keeps
+    entities as they are. Safe in a heading, a table cell, a list item and a link label.
+    """
+    marked = re.sub(r"([\\|\[\]*_`#!(){}+\-.])", r"\\\1", text)
+    return str(escape(marked)).replace("&#39;", "'")
 
 
 def report_uri(report: Report) -> str:

@@ -48,6 +48,7 @@ def parse_edition(spec: dict) -> Edition:
         last_year=last,
         sections=spec["sections"],
         tables=tables,
+        limits=spec.get("limits", {}),
     )
 
 

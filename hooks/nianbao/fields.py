@@ -1,0 +1,100 @@
+"""What a metadata value may contain: names, titles, regions, dates and URLs are untrusted input.
+
+A pull request can put anything into any YAML value, and these values reach page titles, meta
+tags, link labels, search records and output paths. Each value is checked here, so that
+`nianbao check` names the file, line and column; the pages escape them all the same
+(`urls.md_text`, autoescaping templates), so a value that slips past the check is still harmless.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+# Characters that would be markup in HTML or Markdown, or break out of an attribute, and what to
+# type instead.
+MARKUP = {"<": "书名号请用《》", ">": "书名号请用《》", '"': "引号请用中文引号“”", "`": "引号请用中文引号“”"}
+# Longest sensible value per field (characters); a longer one is a mistake or an attack.
+MAX_LENGTH = {"name": 80, "title": 200, "index_no": 80, "doc_no": 80, "header": 80, "attachment": 120,
+              "reason": 500, "segment": 40}
+REGION_SEGMENTS = (1, 5)
+REGION_FORBIDDEN = frozenset("\\?#%")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def char_problem(ch: str) -> str | None:
+    """Why one character may not appear in a metadata value, or None."""
+    if ch in MARKUP:
+        return f"标记字符“{ch}”（{MARKUP[ch]}）"
+    category = unicodedata.category(ch)
+    code = f"U+{ord(ch):04X}"
+    if category == "Cc":
+        return f"控制字符 {code}"
+    if category == "Cf":  # bidi overrides and isolates, zero-width characters, soft hyphen, BOM
+        return f"不可见的格式字符 {code}（如从右到左控制符、零宽字符）"
+    if category in ("Zl", "Zp"):
+        return f"换行类字符 {code}"
+    if category in ("Co", "Cs", "Cn"):
+        return f"私用区或未分配的字符 {code}"
+    return None
+
+
+def text_problem(text: str, field: str) -> tuple[int, str] | None:
+    """(offset, message) for the first thing wrong with a one-line metadata text, or None."""
+    for offset, ch in enumerate(text):
+        why = char_problem(ch)
+        if why is not None:
+            return offset, f"含有{why}"
+    limit = MAX_LENGTH[field]
+    if len(text) > limit:
+        return limit, f"过长（{len(text)} 个字符，最多 {limit} 个）"
+    return None
+
+
+def region_problem(region: str) -> str | None:
+    """A region is 1–5 plain segments such as 福建省/福州市/罗源县: each becomes a folder of the site."""
+    segments = region.split("/")
+    low, high = REGION_SEGMENTS
+    if not low <= len(segments) <= high:
+        return f"应有 {low}–{high} 级，实有 {len(segments)} 级（写成“省/市/县”的形式，如 福建省/福州市/罗源县）"
+    for number, segment in enumerate(segments, 1):
+        where = f"第 {number} 级“{segment}”"
+        if not segment.strip():
+            return f"第 {number} 级为空（两个“/”之间或首尾不能空）"
+        if segment != segment.strip():
+            return f"{where}首尾有空格"
+        if segment in (".", "..") or set(segment) <= {"."}:
+            return f"{where}不是地区名称"
+        bad = next((ch for ch in segment if ch in REGION_FORBIDDEN), None)
+        if bad is not None:
+            return f"{where}含有字符“{bad}”（地区名称会成为网址的一部分）"
+        found = text_problem(segment, "segment")
+        if found is not None:
+            return f"{where}{found[1]}"
+    return None
+
+
+def date_problem(text: str) -> str | None:
+    if not DATE.match(text):
+        return "应写成 YYYY-MM-DD，如 2020-01-08"
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return "不是真实的日期"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Only http(s) links with a host, and nothing a browser or an attribute would misread."""
+    bad = next((ch for ch in url if ch.isspace() or ch in MARKUP or char_problem(ch)), None)
+    if bad is not None:
+        return f"含有不允许的字符 U+{ord(bad):04X}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "不是有效的网址"
+    if parts.scheme not in ("http", "https") or not parts.netloc or not url.startswith(parts.scheme + "://"):
+        return "应以 http:// 或 https:// 开头并写明网站地址"
+    return None
