@@ -77,8 +77,10 @@ def region_pages(result: Result) -> list[Page]:
 
 def region_source(region: tuple, entries: list[figures.RegionYear], result: Result) -> str:
     """The agency file that names this region, for messages about the region's pages."""
-    reports = [r for e in entries for r in e.units + ([e.own] if e.own else [])]
-    paths = sorted({result.corpus.agencies[r.agency].path for r in reports})
+    slugs = {r.agency for e in entries for r in e.units + ([e.own] if e.own else [])}
+    agencies = [result.corpus.agencies[slug] for slug in slugs]
+    # The agencies placed in this region itself come first, then those of the regions below it.
+    paths = [a.path for a in sorted(agencies, key=lambda a: (tuple(a.region) != region, a.path))]
     more = f" 等 {len(paths)} 个文件" if len(paths) > 1 else ""
     return f"{paths[0] if paths else '?'}{more}中的所属地区“{'/'.join(region)}”"
 

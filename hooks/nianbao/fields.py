@@ -65,7 +65,7 @@ def region_problem(region: str) -> str | None:
             return f"第 {number} 级为空（两个“/”之间或首尾不能空）"
         if segment != segment.strip():
             return f"{where}首尾有空格"
-        if segment in (".", "..") or set(segment) <= {"."}:
+        if set(segment) <= {"."} or segment.isdigit():  # digits would take a year page's address
             return f"{where}不是地区名称"
         bad = next((ch for ch in segment if ch in REGION_FORBIDDEN), None)
         if bad is not None:
