@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .load import Corpus, load_corpus
 from .model import Cell, Problem, Report
+from . import textrules  # noqa: F401  (registers the narrative and deadline rules)
 from .rules import RULES, Finding
 
 
@@ -45,10 +46,12 @@ def check_corpus(corpus: Corpus) -> Result:
     by_agency: dict[str, list[Report]] = defaultdict(list)
     for report in corpus.reports:
         by_agency[report.agency].append(report)
-    for reports in by_agency.values():
+    for slug, reports in by_agency.items():
+        agency = corpus.agencies.get(slug)
         reports.sort(key=lambda r: r.year)
         previous = {r.year: r for r in reports}
         for report in reports:
+            report.kind = agency.kind if agency else None
             found = run_rules(report, previous.get(report.year - 1))
             acknowledge(report, found)
             result.by_report[report.key] = sorted(found, key=lambda p: p.sort_key)
@@ -71,11 +74,14 @@ def run_rules(report: Report, previous: Report | None) -> list[Problem]:
 
 
 def locate(report: Report, rule_id: str, level: str, finding: Finding) -> Problem:
+    path = report.path
     if isinstance(finding.where, Cell):
         line, col = finding.where.line, finding.where.col
+    elif finding.in_narrative:
+        (line, col), path = finding.where, report.md_path
     else:
         line, col = report.mark(*finding.where)
-    return Problem(report.path, line, col, level, rule_id, finding.message)
+    return Problem(path, line, col, finding.level or level, rule_id, finding.message)
 
 
 def acknowledge(report: Report, problems: list[Problem]) -> None:

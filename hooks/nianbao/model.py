@@ -231,6 +231,7 @@ class Report:
     acknowledged: dict[str, str]  # rule id -> reason
     marks: dict[tuple, tuple[int, int]]  # YAML path -> (line, col) of the value
     narrative: str = ""
+    kind: str | None = None  # the agency's kind (人民政府 …), set when the corpus is checked
 
     @property
     def key(self) -> tuple[str, int]:

@@ -231,7 +231,8 @@ def check_panel(problems: list[Problem], uri: str) -> str:
                 f"（{state}，{len(items)} 处）</summary>"]
         if acked:
             body.append(f"<p>编辑已核对原文并确认：{escape(items[0].acknowledged)}</p>")
-        body.append("<ul>" + "".join(f"<li>第 {p.line} 行第 {p.col} 列：{escape(p.message)}</li>" for p in items) + "</ul>")
+        body.append("<ul>" + "".join(f"<li>{'正文' if p.path.endswith('.md') else '数据文件'}第 {p.line} 行第 {p.col} 列："
+                                     f"{escape(p.message)}</li>" for p in items) + "</ul>")
         body.append(f'<p><a href="{href(uri, RULES_PAGE)}#{rule_id.lower()}">规则说明</a></p></details>')
         out.append("".join(body))
     return "\n".join(out)

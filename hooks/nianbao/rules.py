@@ -19,8 +19,10 @@ SEVERITY = {"E": "error", "W": "warning", "I": "info"}
 
 @dataclass
 class Finding:
-    where: Cell | tuple  # the offending cell, or a YAML path
+    where: Cell | tuple  # the offending cell, a YAML path, or (line, col) in the narrative
     message: str
+    in_narrative: bool = False  # `where` is a position in the report's .md file
+    level: str | None = None  # where a rule's finding is milder than the rule (a missing date)
 
 
 @dataclass

@@ -1,0 +1,197 @@
+"""Rules beyond the tables (formats.md §6): the narrative against the numbers (TX-NUM), the
+statutory deadline (DEADLINE), and a narrative copied from last year (DUP).
+
+The phrases TX-NUM reads are data (editions/statements.yaml), not code: this module only finds
+them, sums the cells they name and says where they disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from .model import Report
+from .rules import Finding, rule
+
+SENTENCE = re.compile(r"[^。；;！？!?\n]+")
+CLAUSE_BREAK = re.compile(r"[，,：:（(]")
+OTHER_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    name: str
+    cells: tuple[tuple[str, ...], ...]  # each: alternatives, the first the edition has is used
+    patterns: tuple[re.Pattern, ...]
+    sentence: str | None = None
+    unit: str | None = None
+
+
+@dataclass
+class Statement:
+    family: Family
+    value: Decimal
+    text: str  # the words read, for messages
+    line: int
+    col: int
+    cells: list[tuple[str, str, str]]  # the cells it is compared with (empty: the edition has none)
+
+
+@functools.cache
+def families() -> tuple[Family, ...]:
+    spec = yaml.safe_load((Path(__file__).parent / "editions" / "statements.yaml").read_text(encoding="utf-8"))
+    return tuple(Family(f["id"], f["name"], tuple(tuple(a.strip() for a in c.split("|")) for c in f["cells"]),
+                        tuple(re.compile(p) for p in f["patterns"]), f.get("sentence"), f.get("unit"))
+                 for f in spec)
+
+
+def edition_cells(report: Report, family: Family) -> list[tuple[str, str, str]]:
+    found = []
+    for alternatives in family.cells:
+        for name in alternatives:
+            tid, row, col = name.split(".")
+            table = report.edition.tables.get(tid)
+            if table and table.row(row) and any(c.id == col for c in table.columns_of(row)):
+                found.append((tid, row, col))
+                break
+        else:
+            return []  # the edition lacks this figure: nothing to compare
+    return found
+
+
+def out_of_scope(sentence: str, start: int, year: int) -> bool:
+    """A part (其中…) or another year's figure (上年、2019年…) is not the table's whole."""
+    clause = CLAUSE_BREAK.split(sentence[:start])[-1]
+    if "其中" in clause or "同比" in clause or re.search(r"上一?年(?!度?结转)", clause):
+        return True
+    return any(int(y) != year for y in OTHER_YEAR.findall(clause))
+
+
+def statements(report: Report) -> list[Statement]:
+    """Every figure the narrative states that a family names, with its position in the .md file."""
+    found = []
+    text = report.narrative
+    for family in families():
+        cells = edition_cells(report, family)
+        for sentence in SENTENCE.finditer(text):
+            body = sentence.group(0)
+            if family.sentence and family.sentence not in body:
+                continue
+            for pattern in family.patterns:
+                for match in pattern.finditer(body):
+                    if out_of_scope(body, match.start(), report.year):
+                        continue
+                    value = Decimal(match.group("n"))
+                    if family.unit == "万元" and (match.groupdict().get("unit") == "元"):
+                        value = value / 10000
+                    offset = sentence.start() + match.start("n")
+                    line = text.count("\n", 0, offset) + 1
+                    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+                    found.append(Statement(family, value, match.group(0).strip(), line, col, cells))
+    unique = {(s.line, s.col): s for s in found}  # two patterns of a family may read one figure
+    return sorted(unique.values(), key=lambda s: (s.line, s.col))
+
+
+def table_sum(report: Report, cells: list[tuple[str, str, str]]):
+    numbers = [getattr(report.cell(*c), "number", None) for c in cells]
+    return None if not numbers or any(n is None for n in numbers) else sum(numbers)
+
+
+def cell_label(report: Report, cells: list[tuple[str, str, str]]) -> str:
+    names = {"t2": "表二", "t3": "表三", "t4": "表四"}
+    parts = []
+    for tid, row, col in cells:
+        table = report.edition.tables[tid]
+        column = next(c for c in table.columns_of(row) if c.id == col)
+        label = table.row(row).label if table.row_labels else ""
+        parts.append(f"{names[tid]}{'“' + label[:12] + '”' if label else ''}“{column.name}”")
+    return " + ".join(parts)
+
+
+@rule("TX-NUM", "W", "正文中的数字与统计表一致（收到申请、办结、结转、复议、诉讼、规范性文件、收费）")
+def narrative_numbers(report: Report) -> Iterator[Finding]:
+    for statement in statements(report):
+        total = table_sum(report, statement.cells)
+        if total is None or Decimal(total) == statement.value:
+            continue
+        shown = statement.text if len(statement.text) <= 24 else statement.text[:10] + "…" + statement.text[-10:]
+        yield Finding((statement.line, statement.col),
+                      f"正文第 {statement.line} 行“{shown}”（{statement.family.name} {statement.value}）"
+                      f"≠ {cell_label(report, statement.cells)} {total}", in_narrative=True)
+
+
+# -- the deadline ----------------------------------------------------------------------------
+
+def deadline(report: Report) -> datetime.date | None:
+    """条例第四十九条: departments (and every other 行政机关) by 31 January, county-and-above
+    governments by 31 March of the following year."""
+    if report.kind is None:
+        return None
+    month = 3 if report.kind == "人民政府" else 1
+    return datetime.date(report.year + 1, month, 31)
+
+
+@rule("DEADLINE", "W", "在法定期限内发布：政府部门等 1 月 31 日前，人民政府 3 月 31 日前（条例第四十九条）")
+def published_in_time(report: Report) -> Iterator[Finding]:
+    due = deadline(report)
+    if due is None:
+        return
+    published = report.meta.get("published")
+    if not published:
+        yield Finding(("published",), f"未填发布日期，无法核对是否在 {due} 前发布", level="info")
+        return
+    try:
+        date = datetime.date.fromisoformat(published)
+    except ValueError:
+        return  # FMT-VALUE has said so
+    if date > due:
+        late = (date - due).days
+        yield Finding(("published",), f"发布日期 {published} 晚于法定期限 {due}（{report.kind}，晚 {late} 天）")
+
+
+# -- copied narratives -------------------------------------------------------------------------
+
+DUP_SECTIONS = ("一", "五")
+SHINGLE = 8  # characters; shorter shingles match common official phrases in unrelated texts
+DUP_SHARE = 0.5
+
+
+def section_text(narrative: str, numbers: tuple[str, ...]) -> tuple[str, int]:
+    """The text of the sections numbered `numbers`, normalised (years and numbers alike, no spaces
+    or punctuation), and the line of the first of them."""
+    out, first, keep = [], 0, False
+    for number, line in enumerate(narrative.splitlines(), 1):
+        heading = re.match(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、", line)
+        if heading:
+            keep = heading.group(1) in numbers
+            first = first or (number if keep else 0)
+            continue
+        if keep:
+            out.append(line)
+    return re.sub(r"[\d０-９]+", "0", re.sub(r"[\s\W_]+", "", "".join(out))), first
+
+
+@functools.lru_cache(maxsize=16)  # a report is compared as this year's, then as last year's
+def shingles(narrative: str) -> tuple[frozenset, int, int]:
+    text, line = section_text(narrative, DUP_SECTIONS)
+    return frozenset(text[i:i + SHINGLE] for i in range(len(text) - SHINGLE + 1)), line, len(text)
+
+
+@rule("DUP", "W", "正文“一、总体情况”“五、存在的主要问题”与上年报告相同的部分不超过一半", pair=True)
+def copied_narrative(prev: Report, cur: Report) -> Iterator[Finding]:
+    now, line, length = shingles(cur.narrative)
+    before, _, _ = shingles(prev.narrative)
+    if length < 200 or not now:
+        return  # too short to say
+    share = len(now & before) / len(now)
+    if share > DUP_SHARE:
+        yield Finding((line or 1, 1), f"“一、总体情况”和“五、存在的主要问题”有 {share:.0%} 与 {prev.year} 年报告相同"
+                                      "（年份和数字不计），疑似照搬上年报告", in_narrative=True)
