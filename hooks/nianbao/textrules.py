@@ -18,7 +18,7 @@ from typing import Iterator
 import yaml
 
 from .model import Report
-from .rules import Finding, rule
+from .rules import Finding, rule, short
 
 SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 CLAUSE_BREAK = re.compile(r"[，,：:（(]")
@@ -68,11 +68,12 @@ def edition_cells(report: Report, family: Family) -> list[tuple[str, str, str]]:
 
 
 def out_of_scope(sentence: str, start: int, year: int) -> bool:
-    """A part (其中…) or another year's figure (上年、2019年…) is not the table's whole."""
-    clause = CLAUSE_BREAK.split(sentence[:start])[-1]
-    if "其中" in clause or "同比" in clause or re.search(r"上一?年(?!度?结转)", clause):
+    """A part (…其中…) or another year's figure (上年、2019年…) is not the table's whole."""
+    before = sentence[:start]
+    clause = CLAUSE_BREAK.split(before)[-1]
+    if "其中" in before or "同比" in clause or re.search(r"上一?年(?!度?结转)", clause):
         return True
-    return any(int(y) != year for y in OTHER_YEAR.findall(clause))
+    return any(int(y) != year for y in OTHER_YEAR.findall(before))
 
 
 def statements(report: Report) -> list[Statement]:
@@ -112,7 +113,7 @@ def cell_label(report: Report, cells: list[tuple[str, str, str]]) -> str:
         table = report.edition.tables[tid]
         column = next(c for c in table.columns_of(row) if c.id == col)
         label = table.row(row).label if table.row_labels else ""
-        parts.append(f"{names[tid]}{'“' + label[:12] + '”' if label else ''}“{column.name}”")
+        parts.append(f"{names[tid]}{'“' + short(label) + '”' if label else ''}“{column.name}”")
     return " + ".join(parts)
 
 
