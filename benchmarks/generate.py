@@ -31,7 +31,7 @@ YEARS = [2019, 2020, 2021, 2022, 2023]
 SOURCE_TEXT = HERE.parent / "reports" / "luoyuan-songshan" / "2019.md"
 TEMPLATES = [
     "{year}年，{name}主动公开政府信息{n}条，其中政策文件{m}件，政策解读{k}篇。",
-    "全年共收到政府信息公开申请{n}件，均在法定期限内予以答复，答复率100%。",
+    "全年共收到政府信息公开申请{received}件，均在法定期限内予以答复，答复率100%。",  # as its table says
     "{name}围绕{topic}等重点领域，及时公开相关政策措施和执行情况。",
     "通过政府门户网站、政务新媒体、公开栏等渠道发布信息{n}条，召开新闻发布会{k}场。",
     "组织开展政务公开业务培训{k}次，参训人员{n}人次，进一步提升工作人员业务能力。",
@@ -134,7 +134,8 @@ class Generator:
             data["acknowledged"] = [{"rule": "T3-ROW", "reason": "原文（七）总计与各列之和不符，已与原文核对"},
                                     {"rule": "T3-RES", "reason": "同上"}, {"rule": "T3-BAL", "reason": "同上"}]
 
-    def narrative(self, agency: dict, year: int, edition) -> str:
+    def narrative(self, agency: dict, year: int, edition, received: int) -> str:
+        self.received = received
         parts = [self.paragraph(agency, year, 4)]
         for section in edition.sections:
             parts.append(f"## {section['num']}、{section['title']}")
@@ -153,7 +154,7 @@ class Generator:
             if self.rng.random() < 0.4:
                 out.append(self.rng.choice(TEMPLATES).format(
                     year=year, name=agency["name"], n=self.rng.randint(1, 900), m=self.rng.randint(1, 40),
-                    k=self.rng.randint(1, 12), topic=self.rng.choice(TOPICS)))
+                    k=self.rng.randint(1, 12), topic=self.rng.choice(TOPICS), received=self.received))
             else:
                 out.append(self.rng.choice(self.pool))
         return "".join(out)
@@ -180,7 +181,8 @@ def generate(out: Path, reports: int, seed: int = 1, problem_share: float = 0.05
                     "t2": t2, "t3": t3, "t4": {"cases": gen.t4()}}
             gen.problems(data)
             (folder / f"{year}.yml").write_text(dump.report_yaml(data, edition), encoding="utf-8")
-            (folder / f"{year}.md").write_text(gen.narrative(agency, year, edition), encoding="utf-8")
+            received = data["t3"]["new_received"][-1]
+            (folder / f"{year}.md").write_text(gen.narrative(agency, year, edition, received), encoding="utf-8")
             written += 1
     return written
 

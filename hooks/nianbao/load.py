@@ -18,7 +18,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_FILE = re.compile(r"^(\d{4})\.(yml|md)$")
 # Top-level URLs the site itself uses; an agency slug may not take them.
 RESERVED_SLUGS = frozenset({"agencies", "years", "assets", "search", "stylesheets", "javascripts",
-                            "rules", "about", "data", "downloads", "404"})
+                            "rules", "about", "data", "downloads", "404", "regions", "compare", "quality",
+                            "guide", "pagefind"})
 IGNORED = frozenset({".DS_Store", "Thumbs.db", ".gitkeep", "README.md"})
 ATTACHMENT_NAME = re.compile(r"^\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
 

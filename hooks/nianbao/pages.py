@@ -18,6 +18,7 @@ from .model import LEVEL_NAMES, Agency, Problem, Report
 from .render import render_table
 from . import figures
 from .datapages import compare_page, data_files, region_pages
+from .qualitypages import quality_pages
 from .indexpages import agencies_index, agency_page, year_page, years_index
 from .urls import Blocks, Page, SiteInfo, agency_uri, href, link, md_text, report_data_uri, report_uri, year_uri
 from .rules import RULES
@@ -55,6 +56,7 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
         blocks = Blocks()
         pages.append(Page(year_uri(year), year_page(year, reports, result, blocks), blocks=blocks))
     pages += region_pages(result)  # regions/index.md is in mkdocs.yml nav
+    pages += quality_pages(result)
     pages += data_files(result)
     return pages
 

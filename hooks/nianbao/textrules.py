@@ -20,7 +20,6 @@ import yaml
 from .model import Report
 from .rules import Finding, rule, short
 
-SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 CLAUSE_BREAK = re.compile(r"[，,：:（(]")
 OTHER_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
@@ -33,6 +32,7 @@ class Family:
     patterns: tuple[re.Pattern, ...]
     sentence: str | None = None
     unit: str | None = None
+    keywords: tuple[str, ...] = ()  # one of these words is in every text a pattern can match
 
 
 @dataclass
@@ -49,7 +49,8 @@ class Statement:
 def families() -> tuple[Family, ...]:
     spec = yaml.safe_load((Path(__file__).parent / "editions" / "statements.yaml").read_text(encoding="utf-8"))
     return tuple(Family(f["id"], f["name"], tuple(tuple(a.strip() for a in c.split("|")) for c in f["cells"]),
-                        tuple(re.compile(p) for p in f["patterns"]), f.get("sentence"), f.get("unit"))
+                        tuple(re.compile(p) for p in f["patterns"]), f.get("sentence"), f.get("unit"),
+                        tuple(f["keywords"]))
                  for f in spec)
 
 
@@ -76,14 +77,46 @@ def out_of_scope(sentence: str, start: int, year: int) -> bool:
     return any(int(y) != year for y in OTHER_YEAR.findall(before))
 
 
+STOPS = "。；;！？!?\n"
+SENTENCE_REACH = 400  # characters looked at on either side of a keyword for the sentence's ends
+
+
+@functools.cache
+def keyword_index() -> tuple[re.Pattern, dict[str, list[Family]]]:
+    """One scan finds every family's keywords; the patterns then run on those sentences only."""
+    by_word: dict[str, list[Family]] = {}
+    for family in families():
+        for word in family.keywords:
+            by_word.setdefault(word, []).append(family)
+    words = sorted(by_word, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))), by_word
+
+
+def candidate_sentences(text: str) -> dict[Family, dict[int, str]]:
+    """family -> {offset: sentence} of the sentences holding one of its keywords (a narrative is
+    ~16 KB; the sentences that state figures are a few)."""
+    pattern, by_word = keyword_index()
+    found: dict[Family, dict[int, str]] = {}
+    begin = end = -1
+    for hit in pattern.finditer(text):
+        at = hit.start()
+        if at >= end:  # a new sentence; hits inside the current one share its ends
+            low, high = max(0, at - SENTENCE_REACH), min(len(text), at + SENTENCE_REACH)
+            begin = max(max(text.rfind(mark, low, at) for mark in STOPS) + 1, low)
+            ends = [i for i in (text.find(mark, at, high) for mark in STOPS) if i >= 0]
+            end = min(ends) if ends else high
+        for family in by_word[hit.group(0)]:
+            found.setdefault(family, {})[begin] = text[begin:end]
+    return found
+
+
 def statements(report: Report) -> list[Statement]:
     """Every figure the narrative states that a family names, with its position in the .md file."""
     found = []
     text = report.narrative
-    for family in families():
+    for family, sentences in candidate_sentences(text).items():
         cells = edition_cells(report, family)
-        for sentence in SENTENCE.finditer(text):
-            body = sentence.group(0)
+        for begin, body in sorted(sentences.items()):
             if family.sentence and family.sentence not in body:
                 continue
             for pattern in family.patterns:
@@ -93,7 +126,7 @@ def statements(report: Report) -> list[Statement]:
                     value = Decimal(match.group("n"))
                     if family.unit == "万元" and (match.groupdict().get("unit") == "元"):
                         value = value / 10000
-                    offset = sentence.start() + match.start("n")
+                    offset = begin + match.start("n")
                     line = text.count("\n", 0, offset) + 1
                     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
                     found.append(Statement(family, value, match.group(0).strip(), line, col, cells))
@@ -161,38 +194,43 @@ def published_in_time(report: Report) -> Iterator[Finding]:
 # -- copied narratives -------------------------------------------------------------------------
 
 DUP_SECTIONS = ("一", "五")
-SHINGLE = 8  # characters; shorter shingles match common official phrases in unrelated texts
+SECTION_HEADING = re.compile(r"^#{1,6}[ \t]*(?:\*\*)?[ \t]*([一二三四五六])、.*$", re.M)
 DUP_SHARE = 0.5
+MIN_LENGTH = 200  # characters of the two sections; a shorter text says too little to compare
 
 
-def section_text(narrative: str, numbers: tuple[str, ...]) -> tuple[str, int]:
-    """The text of the sections numbered `numbers`, normalised (years and numbers alike, no spaces
-    or punctuation), and the line of the first of them."""
-    out, first, keep = [], 0, False
-    for number, line in enumerate(narrative.splitlines(), 1):
-        heading = re.match(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、", line)
-        if heading:
-            keep = heading.group(1) in numbers
-            first = first or (number if keep else 0)
-            continue
-        if keep:
-            out.append(line)
-    return re.sub(r"[\d０-９]+", "0", re.sub(r"[\s\W_]+", "", "".join(out))), first
+def section_sentences(narrative: str, numbers: tuple[str, ...]) -> tuple[list[str], int]:
+    """The sentences of the sections numbered `numbers`, normalised (years and numbers alike, no
+    spaces), each with its length, and the line of the first of those sections."""
+    out, first = [], 0
+    headings = list(SECTION_HEADING.finditer(narrative))
+    for i, heading in enumerate(headings):
+        if heading.group(1) in numbers:
+            end = headings[i + 1].start() if i + 1 < len(headings) else len(narrative)
+            out.append(narrative[heading.end():end])
+            first = first or narrative.count("\n", 0, heading.start()) + 1
+    text = re.sub(r"[\d０-９]+", "0", re.sub(r"\s+", "", "".join(out)))
+    return [s for s in re.split(r"[。；;！？!?]", text) if len(s) > 4], first
 
 
 @functools.lru_cache(maxsize=16)  # a report is compared as this year's, then as last year's
-def shingles(narrative: str) -> tuple[frozenset, int, int]:
-    text, line = section_text(narrative, DUP_SECTIONS)
-    return frozenset(text[i:i + SHINGLE] for i in range(len(text) - SHINGLE + 1)), line, len(text)
+def sentences_of(narrative: str) -> tuple[list[str], frozenset, int]:
+    sentences, line = section_sentences(narrative, DUP_SECTIONS)
+    return sentences, frozenset(sentences), line
 
 
 @rule("DUP", "W", "正文“一、总体情况”“五、存在的主要问题”与上年报告相同的部分不超过一半", pair=True)
 def copied_narrative(prev: Report, cur: Report) -> Iterator[Finding]:
-    now, line, length = shingles(cur.narrative)
-    before, _, _ = shingles(prev.narrative)
-    if length < 200 or not now:
-        return  # too short to say
-    share = len(now & before) / len(now)
+    """Share of this year's text (by characters) in sentences that last year's report has too.
+
+    Copying is sentence by sentence with the year and the figures changed; whole normalised
+    sentences compare in one set lookup each, fast enough for a national archive."""
+    now, _, line = sentences_of(cur.narrative)
+    _, before, _ = sentences_of(prev.narrative)
+    length = sum(map(len, now))
+    if length < MIN_LENGTH:
+        return
+    share = sum(len(sentence) for sentence in now if sentence in before) / length
     if share > DUP_SHARE:
         yield Finding((line or 1, 1), f"“一、总体情况”和“五、存在的主要问题”有 {share:.0%} 与 {prev.year} 年报告相同"
                                       "（年份和数字不计），疑似照搬上年报告", in_narrative=True)

@@ -1,0 +1,87 @@
+"""数据质量: how many reports fail each rule, and which, in pages of bounded size.
+
+A national archive has a million reports; no page here grows with it: the overview has one row
+per rule, and each rule's list of reports is split into pages of PAGE_SIZE rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .check import Result
+from .model import LEVEL_NAMES, Problem
+from .rules import RULES
+from .urls import Page, link, md_text
+
+PAGE_SIZE = 200
+OVERVIEW = "quality.md"
+
+
+def rule_list_uri(rule_id: str, number: int = 1) -> str:
+    folder = f"quality/{rule_id.lower()}"
+    return f"{folder}/index.md" if number == 1 else f"{folder}/{number}.md"
+
+
+def failing(result: Result) -> dict[str, list[tuple[tuple, list[Problem]]]]:
+    """rule id -> [(report key, its open problems of that rule)], reports in a stable order."""
+    found: dict[str, dict[tuple, list[Problem]]] = defaultdict(dict)
+    for key in sorted(result.by_report, key=lambda k: (-k[1], k[0])):
+        for problem in result.by_report[key]:
+            if problem.acknowledged is None and problem.rule in RULES:
+                found[problem.rule].setdefault(key, []).append(problem)
+    return {rule: list(items.items()) for rule, items in found.items()}
+
+
+def passing_share(result: Result) -> tuple[int, int]:
+    """(reports with no open error or warning, all reports)."""
+    reports = result.corpus.reports
+    clean = sum(1 for r in reports if not any(p.acknowledged is None and p.level in ("error", "warning")
+                                              for p in result.by_report.get(r.key, [])))
+    return clean, len(reports)
+
+
+def quality_pages(result: Result) -> list[Page]:
+    fails = failing(result)
+    pages = [Page(OVERVIEW, overview(result, fails), in_nav=True)]
+    for rule_id, items in fails.items():
+        chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)]
+        for number, chunk in enumerate(chunks, 1):
+            pages.append(Page(rule_list_uri(rule_id, number), rule_list(result, rule_id, chunk, number, len(chunks),
+                                                                         len(items))))
+    return pages
+
+
+def overview(result: Result, fails: dict) -> str:
+    clean, total = passing_share(result)
+    share = f"{clean / total:.0%}" if total else "—"
+    lines = ["# 数据质量", "",
+             f"共 {total} 份报告，其中 {clean} 份（{share}）没有未确认的错误或警告。"
+             "下表按规则列出有问题的报告数（编辑已核对原文并确认的问题不计在内）；"
+             f"规则的含义见[核验规则]({link(OVERVIEW, 'rules.md')})。", "",
+             "| 规则 | 内容 | 级别 | 有问题的报告 |", "|:--|:--|:--|--:|"]
+    for rule_id, rule in RULES.items():
+        items = fails.get(rule_id, [])
+        count = f"[{len(items)}]({link(OVERVIEW, rule_list_uri(rule_id))})" if items else "0"
+        lines.append(f"| [{rule_id}]({link(OVERVIEW, 'rules.md')}#{rule_id.lower()}) | {md_text(rule.title)} | "
+                     f"{LEVEL_NAMES[rule.level]} | {count} |")
+    return "\n".join(lines) + "\n"
+
+
+def rule_list(result: Result, rule_id: str, chunk: list, number: int, pages: int, total: int) -> str:
+    uri = rule_list_uri(rule_id, number)
+    agencies = result.corpus.agencies
+    first = (number - 1) * PAGE_SIZE + 1
+    lines = [f"# {rule_id}：{md_text(RULES[rule_id].title)}", "",
+             f"{total} 份报告有此问题；本页第 {first}–{first + len(chunk) - 1} 份"
+             f"（第 {number} / {pages} 页）。[返回数据质量]({link(uri, OVERVIEW)})", "",
+             "| 报告 | 年度 | 处数 | 第一处 |", "|:--|--:|--:|:--|"]
+    for (slug, year), problems in chunk:
+        name = md_text(agencies[slug].name) if slug in agencies else slug
+        target = link(uri, f"{slug}/{year}.md")
+        lines.append(f"| [{name}]({target}#check) | {year} | {len(problems)} | {md_text(problems[0].message)} |")
+    nav = []
+    if number > 1:
+        nav.append(f"[上一页]({link(uri, rule_list_uri(rule_id, number - 1))})")
+    if number < pages:
+        nav.append(f"[下一页]({link(uri, rule_list_uri(rule_id, number + 1))})")
+    return "\n".join(lines + ["", " · ".join(nav)]) + "\n"
