@@ -118,3 +118,13 @@ def test_every_statement_in_the_repos_reports_is_read_and_judged():
     """The seed and the three imported samples: every figure their narratives state that the
     tables hold (listed by hand in the golden file, with its verdict)."""
     assert statement_lines(REPO / "reports") == GOLDEN.read_text(encoding="utf-8").splitlines()
+
+
+def test_the_report_page_panel_names_the_narrative_line(reports):
+    from nianbao.pages import check_panel
+
+    write_report(reports, report_data(), narrative=NARRATIVE.replace("申请13件", "申请17件"))
+    result = check_path(reports)
+    panel = check_panel(result.by_report[("test-town", 2022)], "test-town/2022.md")
+    assert "TX-NUM：正文中的数字与统计表一致" in panel
+    assert "<li>正文第 3 行第 " in panel and "（收到申请 17）≠ 表三" in panel
