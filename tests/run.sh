@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: Python packages from pyproject.toml, Debian's Chromium
-# for the browser tests (never a browser download of Playwright's own), then pytest.
+# The whole test suite on a fresh machine: a virtual environment of the project's own (.venv, so it
+# works where the system Python refuses global installs, PEP 668) with the packages from
+# pyproject.toml, Debian's Chromium for the browser tests (never a browser download of
+# Playwright's own), then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -e ".[test]"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+if [ ! -x .venv/bin/python ]; then
+  if ! python3 -m venv .venv; then
+    # Debian and Ubuntu ship venv separately from Python.
+    rm -rf .venv
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv .venv
+  fi
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
 if ! command -v chromium >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
-python3 -m pytest "$@"
+exec .venv/bin/python -m pytest "$@"
