@@ -207,7 +207,7 @@ def test_charts_render_with_the_numbers_of_their_tables(page, server):
     bars = figure.locator("svg rect")
     assert bars.count() > 0
     # every drawn bar names the number the table beside the chart holds
-    table = {row.locator("th").inner_text(): row.locator("td").first.inner_text()
+    table = {row.locator("th").text_content(): row.locator("td").first.text_content()
              for row in figure.locator("table.nb-chart-data tbody tr").all()}
     for i in range(bars.count()):
         label = bars.nth(i).locator("title").text_content()
@@ -269,4 +269,28 @@ def test_every_kind_of_page_works_under_its_content_security_policy(browser, ser
                                                       {textContent: "window.__ran = 1"}))""")
     page.wait_for_function("window.__csp.length > 0")
     assert page.evaluate("window.__ran") is None
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_charts_fill_the_width_with_readable_text_and_whole_number_ticks(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + "luoyuan-songshan/")
+    content = page.locator("article").bounding_box()
+    figures = page.locator("figure.nb-chart")
+    assert figures.count() == 5
+    for i in range(figures.count()):
+        svg = figures.nth(i).locator("svg")
+        assert svg.bounding_box()["width"] >= content["width"] * 0.9
+        sizes = svg.evaluate("s => [...s.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize))")
+        assert sizes and min(sizes) >= 12
+        # the data table is there for screen readers, collapsed under the chart
+        details = figures.nth(i).locator("details.nb-chart-details")
+        assert details.get_attribute("open") is None and details.locator("table.nb-chart-data").count() == 1
+        assert not details.locator("table").is_visible()
+    counts = figures.nth(0).locator("text.nb-tick").all_text_contents()
+    assert counts[0] == "0" and all(t.replace(",", "").isdigit() for t in counts)
+    rates = page.locator("figure.nb-line-chart text.nb-tick").all_text_contents()
+    assert rates == ["0%", "25%", "50%", "75%", "100%"]
     context.close()

@@ -123,7 +123,25 @@ def region_page(region: tuple, entries: list[figures.RegionYear], result: Result
         series.append(charts.Series(label, values))
     chart = charts.bar_chart("chart-region-outcomes", f"{name}：各年度办理结果构成（所属单位合计）", years, series)
     lines.append(blocks.add(lambda: chart))
+    latest = entries[-1]
+    lines += ["", f"## {latest.year} 年度各单位新收申请", "",
+              blocks.add(lambda: units_chart(latest, result)), ""]
     return "\n".join(lines) + "\n"
+
+
+RANKED_UNITS = 30  # a region page stays small however many units the region has
+
+
+def units_chart(entry: figures.RegionYear, result: Result) -> str:
+    """Units of the region ranked by applications received (the largest RANKED_UNITS)."""
+    agencies = result.corpus.agencies
+    items = [(agencies[r.agency].name, figures.number(r, "t3", "new_received", "total")) for r in entry.units]
+    known = sorted((i for i in items if i[1] is not None), key=lambda kv: (-kv[1], kv[0]))
+    blank = len(items) - len(known)
+    note = [f"共 {len(items)} 个单位，只列新收申请最多的 {RANKED_UNITS} 个" if len(known) > RANKED_UNITS else "",
+            f"{blank} 个单位该项空白，未列入" if blank else ""]
+    return charts.ranked_chart(f"chart-units-{entry.year}", f"{entry.year} 年度各单位新收政府信息公开申请（件）",
+                               known[:RANKED_UNITS], note="；".join(n for n in note if n))
 
 
 def region_year_page(entry: figures.RegionYear, result: Result, blocks: Blocks) -> str:
@@ -134,6 +152,8 @@ def region_year_page(entry: figures.RegionYear, result: Result, blocks: Blocks) 
     units = [(agencies[r.agency].name, href(uri, report_uri(r))) for r in entry.units]
     lines = [f"# {md_text(name)} {entry.year} 年度汇总", "",
              blocks.add(lambda: link_list(f"所属单位报告 {len(units)} 份（不含本级政府报告）：", units)), ""]
+    if entry.units:
+        lines += [blocks.add(lambda: units_chart(entry, result)), ""]
     if entry.missing:
         missing = [(agencies[s].name, href(uri, agency_uri(s))) for s in entry.missing]
         lines += [blocks.add(lambda: link_list("上年有报告、本年未见报告的单位：", missing, strong=True)), ""]

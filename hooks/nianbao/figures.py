@@ -126,6 +126,23 @@ def rates(report: Report) -> list[Rate]:
     ]
 
 
+@dataclass
+class Change:
+    direction: str  # up | down | same | unknown
+    text: str
+
+
+def change(before, now) -> Change:
+    """A figure against the year before, as printed (a blank on either side: no comparison)."""
+    if before is None or now is None:
+        return Change("unknown", "—")
+    if before == now:
+        return Change("same", "持平")
+    if now > before:
+        return Change("up", f"↑ 增加 {now - before}")
+    return Change("down", f"↓ 减少 {before - now}")
+
+
 def minus(a, b):
     return None if a is None or b is None else a - b
 

@@ -70,16 +70,33 @@ def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: B
              f"- **地区**：[{md_text(region)}]({link(uri, region_uri(tuple(agency.region)))})"]
     if agency.credit_code:
         lines.append(f"- **统一社会信用代码**：{md_text(agency.credit_code)}")
-    lines += ["", "## 历年报告", ""]
     if not reports:
-        return "\n".join(lines + ["本机构暂无报告。"]) + "\n"
+        return "\n".join(lines + ["", "本机构暂无报告。"]) + "\n"
     ordered = sorted(reports, key=lambda r: -r.year)
-    lines += [blocks.add(lambda: summary_table(summary_rows(ordered, result), uri, f"{agency.slug}/summary.csv",
+    # The story first: the latest figures and how they moved, then the charts, then every year.
+    lines += ["", blocks.add(lambda: latest_summary(ordered, result, uri)), ""]
+    lines += ["## 历年变化", "", blocks.add(lambda: agency_charts(agency, ordered[::-1])), ""]
+    lines += ["## 历年报告", "",
+              blocks.add(lambda: summary_table(summary_rows(ordered, result), uri, f"{agency.slug}/summary.csv",
                                                first="年度")), ""]
-    charts_html = agency_charts(agency, sorted(reports, key=lambda r: r.year))
-    lines += ["", "## 历年变化", "", blocks.add(lambda: charts_html), ""]
-    lines += ["", "## 跨年度核对", ""] + cross_year_lines(sorted(reports, key=lambda r: r.year), result, uri)
+    lines += ["", "## 跨年度核对", ""] + cross_year_lines(ordered[::-1], result, uri)
     return "\n".join(lines) + "\n"
+
+
+def latest_summary(ordered: list[Report], result: Result, uri: str) -> str:
+    """The latest report's key figures, each with its change from the year before, and its check."""
+    latest = ordered[0]
+    previous = next((r for r in ordered if r.year == latest.year - 1), None)
+    now = figures.key_values(latest)
+    before = figures.key_values(previous) if previous else {}
+    items = [{"name": name, "value": value, "before": before.get(name),
+              "change": figures.change(before.get(name), value)} for name, value in now.items()]
+    problems = result.by_report.get(latest.key, [])
+    open_ = [p for p in problems if p.acknowledged is None]
+    return environment().get_template("agency_summary.html").render(
+        latest=latest, previous=previous, figures=items, rates=figures.rates(latest),
+        errors=sum(p.level == "error" for p in open_), warnings=sum(p.level == "warning" for p in open_),
+        acknowledged=len(problems) - len(open_), report_href=href(uri, report_uri(latest))).strip()
 
 
 def agency_charts(agency: Agency, reports: list[Report]) -> str:
@@ -98,7 +115,13 @@ def agency_charts(agency: Agency, reports: list[Report]) -> str:
             f"chart-{agency.slug}-{prefix.rstrip('_')}", f"历年{name}结果", years,
             [charts.Series(label, [v[label] for v in values]) for label, _ in figures.CASE_OUTCOMES],
             stacked=True))
-    return "\n\n".join([received] + cases)
+    rates = [figures.rates(r) for r in reports]
+    trend = charts.line_chart(
+        f"chart-{agency.slug}-rates", "历年公开率与纠错率", years,
+        [charts.Series(name, [next(x.value for x in rs if x.name == name) for rs in rates]) for name in RATE_NAMES],
+        note="；".join(f"{name} = {formula}" for name, formula in figures.RATE_FORMULAS.items())
+        + "。分母为 0 或含空白的年份不画点。")
+    return "\n\n".join([received, trend] + cases)
 
 
 def cross_year_lines(reports: list[Report], result: Result, uri: str) -> list[str]:

@@ -126,9 +126,8 @@ def comparison(report: Report, previous: Report | None, uri: str) -> str:
     rows = []
     for name in now:
         a, b = before[name], now[name]
-        change = "—" if a is None or b is None else ("持平" if a == b else f"{'↑ 增加' if b > a else '↓ 减少'} {abs(b - a)}")
         rows.append(f'<tr><th scope="row">{name}</th><td class="nb-num">{"" if a is None else a}</td>'
-                    f'<td class="nb-num">{"" if b is None else b}</td><td>{change}</td></tr>')
+                    f'<td class="nb-num">{"" if b is None else b}</td><td>{figures.change(a, b).text}</td></tr>')
     link_before = f'<a href="{href(uri, report_uri(previous))}">{previous.year} 年</a>'
     return (f'<table class="nb-compare"><thead><tr><th scope="col">指标</th><th scope="col">{link_before}</th>'
             f'<th scope="col">{report.year} 年</th><th scope="col">变化</th></tr></thead><tbody>{"".join(rows)}'
