@@ -294,3 +294,21 @@ def test_charts_fill_the_width_with_readable_text_and_whole_number_ticks(browser
     rates = page.locator("figure.nb-line-chart text.nb-tick").all_text_contents()
     assert rates == ["0%", "25%", "50%", "75%", "100%"]
     context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_home_page_counts_match_the_repo_and_the_agency_page_tells_its_story(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server)
+    counts = page.locator("ul.nb-counts li").all_inner_texts()
+    # 福建省/福州市/罗源县 and 测试省/测试市/测试县: six regions at their three levels
+    assert [c.replace(" ", "") for c in counts[:3]] == ["2个机构", "2份报告", "6个地区"]
+    page.get_by_role("link", name="数据质量").last.click()
+    page.wait_for_url("**/quality/")
+    page.goto(server + "luoyuan-songshan/")
+    story = page.locator("section.nb-story")
+    assert story.is_visible()
+    assert "无 2018 年报告，无法比较" in story.locator("li.nb-kf").first.inner_text()
+    assert story.locator(".nb-status").inner_text().startswith("数据核验：")
+    context.close()

@@ -260,3 +260,30 @@ def test_the_repo_itself_builds_strictly(tmp_path):
     assert page(project, "pingtan/2019").select_one("#table-t3") is not None
     years = [a.get_text() for a in page(project, "years").select("article li a")]
     assert years == ["2024 年度", "2021 年度", "2019 年度"]
+
+
+def test_agency_page_opens_with_the_latest_figures_and_their_change(built):
+    soup = page(built, "ceshi-zhen")
+    story = soup.select_one("section.nb-story")
+    assert story is not None and "最新报告：2023 年度" in story.h2.get_text()
+    cards = {li.select_one(".nb-kf-name").get_text(strip=True): li for li in story.select("li.nb-kf")}
+    assert cards["新收申请"].select_one(".nb-kf-value").get_text() == "13"
+    assert cards["新收申请"].select_one(".nb-kf-change").get_text() == "持平（2022 年 13）"
+    # the fixture's 2023 stock of documents does not follow from 2022's (XY-STOCK, a warning)
+    assert "数据核验：0 个错误，1 个警告。" in story.select_one(".nb-status").get_text()
+    assert story.select_one(".nb-status a")["href"] == "2023/#check"
+    # the story, then the charts, then the table of years
+    headings = [h.get_text(strip=True) for h in soup.select("article h2")]
+    assert headings.index("最新报告：2023 年度") < headings.index("历年变化") < headings.index("历年报告")
+
+
+def test_home_page_counts_the_archive(built):
+    soup = page(built, "")
+    counts = [li.get_text(strip=True) for li in soup.select("ul.nb-counts li")]
+    reports = sorted((built / "reports").glob("*/[0-9][0-9][0-9][0-9].yml"))
+    agencies = sorted((built / "reports").glob("*/agency.yml"))
+    assert counts[:2] == [f"{len(agencies)}个机构", f"{len(reports)}份报告"]
+    years = sorted({p.stem for p in reports})
+    assert counts[3] == f"{len(years)}个年度（{years[0]}–{years[-1]}）"
+    links = {a.get_text(): a["href"] for a in soup.select("article a")}
+    assert links["数据质量"] == "quality/" and links["2023 年度"] == "years/2023/"

@@ -18,9 +18,10 @@ from .model import LEVEL_NAMES, Agency, Problem, Report
 from .render import render_table
 from . import figures
 from .datapages import compare_page, data_files, region_pages
-from .qualitypages import quality_pages
+from .qualitypages import passing_share, quality_pages
 from .indexpages import agencies_index, agency_page, year_page, years_index
-from .urls import Blocks, Page, SiteInfo, agency_uri, href, link, md_text, report_data_uri, report_uri, year_uri
+from .urls import (Blocks, Page, SiteInfo, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri,
+                   year_uri)
 from .rules import RULES
 from .safety import url_is_unsafe
 
@@ -246,16 +247,31 @@ def level_rank(items: list[Problem]) -> int:
 
 
 def home_summary(result: Result) -> str:
+    """The archive at a glance: what it holds, how much of it passes every rule, where to start."""
     corpus = result.corpus
-    years = sorted({r.year for r in corpus.reports})
-    span = f"{years[0]}–{years[-1]} 年度" if years else "暂无年度"
-    lines = ["", "## 本站收录", "",
-             f"{len(corpus.agencies)} 个机构的 {len(corpus.reports)} 份报告（{span}）。", ""]
-    latest = sorted(corpus.reports, key=lambda r: (r.meta.get("published") or "", r.agency), reverse=True)[:10]
-    if latest:
-        lines += ["### 最近发布", ""]
-        for report in latest:
-            name = md_text(corpus.agencies[report.agency].name) if report.agency in corpus.agencies else report.agency
-            lines.append(f"- [{name} {report.year} 年度报告]({report_uri(report)})"
-                         f"（{md_text(report.meta.get('published') or '发布日期不详')}）")
+    reports = [r for r in corpus.reports if r.agency in corpus.agencies]
+    years = sorted({r.year for r in reports})
+    regions = {tuple(a.region[:depth]) for a in corpus.agencies.values() for depth in range(1, len(a.region) + 1)}
+    clean, total = passing_share(result)
+    lines = ["", "## 本站收录", ""]
+    if not reports:
+        return "\n".join(lines + ["暂无报告。在 `reports/` 下添加机构和报告后重新构建。"]) + "\n"
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
+    lines += [f'<ul class="nb-counts"><li><strong>{len(corpus.agencies)}</strong> 个机构</li>'
+              f"<li><strong>{total}</strong> 份报告</li><li><strong>{len(regions)}</strong> 个地区</li>"
+              f"<li><strong>{len(years)}</strong> 个年度（{span}）</li></ul>", "",
+              f"其中 **{clean}** 份（{clean / total:.0%}）通过全部核验规则、没有未确认的问题；"
+              f"其余 {total - clean} 份的问题按规则列在[数据质量](quality.md)中。", ""]
+    lines += ["### 按年度", ""] + [
+        f"- [{year} 年度]({year_uri(year)})：{sum(1 for r in reports if r.year == year)} 份报告" for year in reversed(years)]
+    tops = sorted({a.region[0] for a in corpus.agencies.values()})
+    lines += ["", "### 按地区", ""] + [
+        f"- [{md_text(top)}]({region_uri((top,))})：{sum(1 for a in corpus.agencies.values() if a.region[0] == top)} 个机构"
+        for top in tops] + ["", f"全部地区见[按地区](regions/index.md)，全部机构见[按机构](agencies/index.md)。"]
+    latest = sorted(reports, key=lambda r: (r.meta.get("published") or "", r.agency), reverse=True)[:10]
+    lines += ["", "### 最近发布", ""]
+    for report in latest:
+        name = md_text(corpus.agencies[report.agency].name)
+        lines.append(f"- [{name} {report.year} 年度报告]({report_uri(report)})"
+                     f"（{md_text(report.meta.get('published') or '发布日期不详')}）")
     return "\n".join(lines) + "\n"
