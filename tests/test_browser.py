@@ -312,3 +312,19 @@ def test_home_page_counts_match_the_repo_and_the_agency_page_tells_its_story(bro
     assert "无 2018 年报告，无法比较" in story.locator("li.nb-kf").first.inner_text()
     assert story.locator(".nb-status").inner_text().startswith("数据核验：")
     context.close()
+
+
+@pytest.mark.parametrize("query, phrase", [
+    ("行政复议", "行政复议"),  # one word; Pagefind's own excerpt would mark 行政 in 行政执法
+    ("建立健全政务舆情的监测", "建立健全政务舆情的监测"),  # a phrase from the middle of the seed's narrative
+    ("“增强舆情意识”", "增强舆情意识"),  # pasted with quotes
+])
+def test_search_excerpt_shows_the_passage_that_matched(page, server, query, phrase):
+    page.goto(server)
+    search(page, query)
+    first = page.locator(".pagefind-ui__result").first
+    if query != "行政复议":  # every report has a 行政复议 heading; only the seed has the phrases
+        assert "luoyuan-songshan/2019" in first.locator(".pagefind-ui__result-link").get_attribute("href")
+    excerpt = first.locator(".pagefind-ui__result-excerpt")
+    assert phrase in excerpt.inner_text()
+    assert phrase in excerpt.locator("mark").all_inner_texts()

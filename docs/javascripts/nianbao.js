@@ -149,6 +149,22 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  // The passage around the query as the reader typed it: the whole phrase where the report holds
+  // it, else its longest word (Pagefind's own excerpt picks the densest window of segmented
+  // words, e.g. 行政执法 for 行政复议). The text is escaped; only <mark> is markup.
+  function matchExcerpt(content, query) {
+    var words = query.split(" ").filter(Boolean).sort(function (a, b) { return b.length - a.length; });
+    var needle = content.indexOf(query) >= 0 ? query : words.filter(function (w) { return content.indexOf(w) >= 0; })[0];
+    if (!needle) return null;
+    var at = content.indexOf(needle);
+    var start = Math.max(0, at - EXCERPT_BEFORE), end = Math.min(content.length, at + needle.length + EXCERPT_AFTER);
+    var marks = [query].concat(words).filter(function (w, i, all) { return w && all.indexOf(w) === i; })
+      .map(function (w) { return escapeRegExp(escapeHtml(w)); });
+    var text = escapeHtml(content.slice(start, end)).replace(new RegExp(marks.join("|"), "g"), "<mark>$&</mark>");
+    return (start > 0 ? "…" : "") + text + (end < content.length ? "…" : "");
+  }
+  var phrase = "", EXCERPT_BEFORE = 40, EXCERPT_AFTER = 80;
   function installSearchPage() {
     var box = document.getElementById("nb-search");
     if (!box || box.getAttribute("data-ready")) return;
@@ -177,11 +193,18 @@
             showSubResults: false,
             resetStyles: true,
             openFilters: ["年度"],
+            // A phrase pasted in quotes finds the reports that hold it (Pagefind would look for
+            // the quoted form of segmented Chinese, and find nothing).
+            processTerm: function (term) {
+              phrase = term.replace(/["“”「」『』]/g, " ").replace(/\s+/g, " ").trim();
+              return phrase;
+            },
             processResult: function (result) {
               var m = result.meta || {};
               // Pagefind shows the excerpt as HTML; the metadata is report data, shown as text.
               var line = escapeHtml([m.agency, m.year && m.year + " 年", m.region].filter(Boolean).join(" · "));
-              result.excerpt = '<span class="nb-result-meta">' + line + "</span><br>" + result.excerpt;
+              var around = matchExcerpt(result.content || "", phrase);
+              result.excerpt = '<span class="nb-result-meta">' + line + "</span><br>" + (around || result.excerpt);
               return result;
             }
           });
