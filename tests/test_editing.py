@@ -109,3 +109,16 @@ def test_schema_accepts_gov_2021_reports_with_either_other_layout(reports):
         del t3[key]
     data["agency"] = "one-row"
     jsonschema.validate(located.parse(write_report(reports, data).read_text(encoding="utf-8")).value, schema)
+
+
+def test_fmt_tells_comments_from_text_that_looks_like_one(reports):
+    """A quoted value may hold “#”, and a line of it may start with one; only real comments move."""
+    path = write_report(reports, report_data())
+    text = path.read_text(encoding="utf-8").replace(
+        "title: 测试镇2022年政府信息公开工作年度报告",
+        'title: "测试镇2022年 #1 号\n  # 政府信息公开工作年度报告"  # 原标题分两行')
+    path.write_text(text, encoding="utf-8")
+    assert main(["fmt", str(reports)]) == 0
+    once = path.read_text(encoding="utf-8")
+    assert 'title: "测试镇2022年 #1 号 # 政府信息公开工作年度报告"  # 原标题分两行' in once
+    assert located.parse(once).value["title"] == "测试镇2022年 #1 号 # 政府信息公开工作年度报告"

@@ -19,7 +19,7 @@ def same(text: str) -> bool:
     fast = fastpath.parse(text, located)
     if fast is None:
         return False
-    full = located.parse(text, ends=True)  # ends=True always uses the full reader
+    full = located.parse(text, full=True)
     for attr in ("value", "marks", "key_marks", "texts"):
         assert getattr(fast, attr) == getattr(full, attr), attr
     return True

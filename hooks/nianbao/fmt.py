@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ruamel.yaml import YAML
+from ruamel.yaml.tokens import CommentToken
+
 from . import editions, located, schema
 from .dump import Comments, Raw, generated_comments, normalize, report_yaml
 from .load import YEAR_FILE, display_path
@@ -33,7 +36,7 @@ def format_file(path: Path) -> Outcome:
     text, issue = located.decode(original)
     if issue:
         return Outcome(shown, problems=[Problem(shown, issue.line, issue.col, "error", issue.rule, issue.message)])
-    parsed = located.parse(text, ends=True)
+    parsed = located.parse(text)
     problems = [Problem(shown, i.line, i.col, "error", i.rule, i.message) for i in parsed.issues]
     if parsed.ok and not problems:
         problems = schema.check_report(parsed, shown, path.parent.name, int(match.group(1))).problems
@@ -64,8 +67,53 @@ def raw_data(parsed: located.Parsed) -> dict:
     return data
 
 
-def editor_comments(text: str, parsed: located.Parsed, edition) -> Comments:
+def comment_lines(text: str) -> dict[int, tuple[str, bool]]:
+    """line number -> (comment, whether it follows a value on that line), for every comment.
+
+    ruamel.yaml's round-trip parser keeps comments as tokens with their positions: a `#` inside a
+    quoted value is not a comment, and one token may hold the comment lines that follow it.
+    """
     lines = text.splitlines()
+    found: dict[int, tuple[str, bool]] = {}
+    for token in comment_tokens(YAML(typ="rt").load(text)):
+        line, col = token.start_mark.line, token.start_mark.column
+        for i, part in enumerate(token.value.split("\n")):
+            part = part.strip()
+            if part.startswith("#") and line + i < len(lines):
+                after_value = i == 0 and lines[line][:col].strip() != ""
+                found[line + i + 1] = (part, after_value)
+    return found
+
+
+def comment_tokens(node):
+    """Every comment token ruamel.yaml attached anywhere in a loaded document."""
+    seen = set()
+
+    def tokens(value):
+        if isinstance(value, CommentToken):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                yield from tokens(item)
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        ca = getattr(current, "ca", None)
+        if ca is not None:
+            for token in tokens([ca.comment, list(ca.items.values()), ca.end]):
+                if id(token) not in seen:
+                    seen.add(id(token))
+                    yield token
+        if isinstance(current, dict):
+            stack += list(current.values())
+        elif isinstance(current, list):
+            stack += current
+
+
+def editor_comments(text: str, parsed: located.Parsed, edition) -> Comments:
+    """The editor's comments (not the layout's own), keyed by the line of the key they belong to:
+    above a key, after its value, before the first key, or after the last."""
     generated = generated_comments(edition)
     anchors = {mark[0]: path for path, mark in parsed.key_marks.items() if len(path) <= 2}
     for path, mark in parsed.marks.items():
@@ -73,31 +121,21 @@ def editor_comments(text: str, parsed: located.Parsed, edition) -> Comments:
             anchors.setdefault(mark[0], path)
     comments = Comments()
     pending: list[str] = []
-    first_anchor = min(anchors, default=len(lines) + 1)
-    for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            if normalize(stripped) in generated:
-                continue
-            (comments.header if number < first_anchor else pending).append(stripped)
-        elif number in anchors:
-            path = anchors[number]
-            if pending:
-                comments.leading[path] = pending
-                pending = []
-            tail = trailing(line, parsed.ends.get(path) if parsed.marks.get(path, (0,))[0] == number else None,
-                            number)
-            if tail and normalize(tail) not in generated:
-                comments.trailing[path] = tail
-    comments.footer = pending  # comments after the last key stay at the end of the file
+    first_anchor = min(anchors, default=len(text) + 1)
+    for number, (comment, after_value) in sorted(comment_lines(text).items()):
+        if normalize(comment) in generated:
+            continue
+        if after_value:
+            # after the value that ends on this line, which may have started lines above
+            holder = max((n for n in anchors if n <= number), default=None)
+            if holder is not None:
+                comments.trailing[anchors[holder]] = comment
+        elif number < first_anchor:
+            comments.header.append(comment)
+        else:
+            following = min((n for n in anchors if n > number), default=None)
+            if following is None:
+                comments.footer.append(comment)
+            else:
+                comments.leading.setdefault(anchors[following], []).append(comment)
     return comments
-
-
-def trailing(line: str, end: tuple[int, int] | None, number: int) -> str | None:
-    """The comment after a key's value on its own line (or after the colon of a block key)."""
-    if end is not None and end[0] == number:
-        rest = line[end[1] - 1:]
-    else:
-        rest = line.split(":", 1)[1] if ":" in line else ""
-    rest = rest.strip()
-    return rest if rest.startswith("#") else None

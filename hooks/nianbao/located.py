@@ -68,7 +68,6 @@ class Parsed:
     marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # value positions
     key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # key positions
     texts: dict[tuple, str] = field(default_factory=dict)  # scalar text as written
-    ends: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # where each value ends
     issues: list[Issue] = field(default_factory=list)
     ok: bool = True
 
@@ -86,9 +85,9 @@ def decode(data: bytes) -> tuple[str | None, Issue | None]:
         return None, Issue(line, col, "FMT-ENCODING", "文件不是 UTF-8 编码（请用 UTF-8 保存）")
 
 
-def parse(text: str, ends: bool = False) -> Parsed:
-    """`ends`: also record where each value ends (only `fmt` needs it)."""
-    if not ends:
+def parse(text: str, full: bool = False) -> Parsed:
+    """`full`: always the full YAML reader, never the fast path (the tests compare the two)."""
+    if not full:
         fast = fastpath.parse(text, sys.modules[__name__])
         if fast is not None:
             return fast
@@ -108,7 +107,7 @@ def parse(text: str, ends: bool = False) -> Parsed:
         return parsed
     if node is None:
         return parsed
-    parsed.value = _Constructor(parsed, ends).construct(node, (), 0)
+    parsed.value = _Constructor(parsed).construct(node, (), 0)
     return parsed
 
 
@@ -129,16 +128,13 @@ _PLAIN = _TAG + "str"
 
 
 class _Constructor:
-    def __init__(self, parsed: Parsed, ends: bool):
+    def __init__(self, parsed: Parsed):
         self.parsed = parsed
-        self.ends = ends
         self.seen: set[int] = set()
 
     def construct(self, node: yaml.Node, path: tuple, depth: int):
         parsed = self.parsed
         parsed.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if self.ends:
-            parsed.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
         if id(node) in self.seen:
             # An alias composes to the anchored node itself, so its marks are the anchor's: point at
             # the key that holds the alias instead.
@@ -165,7 +161,7 @@ class _Constructor:
         out = []
         marks, seen, scalar = self.parsed.marks, self.seen, self.scalar
         for i, item in enumerate(node.value):
-            if type(item) is yaml.ScalarNode and item.tag == _PLAIN and id(item) not in seen and not self.ends:
+            if type(item) is yaml.ScalarNode and item.tag == _PLAIN and id(item) not in seen:
                 seen.add(id(item))
                 where = path + (i,)
                 mark = item.start_mark
