@@ -180,3 +180,81 @@ def test_pdf_file_with_radical_forms_imports(tmp_path):
     for tid, row, col, cell in export.cells(report):
         want = expected["t4"][col.id] if tid == "t4" else expected[tid][row][col.id]
         assert cell.text == str(want), (tid, row, col.id)
+
+
+def html_table_into_docx(document, html: str) -> None:
+    """Our rendering of the official layout (rowspan/colspan) as a Word table whose merged cells
+    are Word's own (gridSpan across, vMerge down), made with python-docx."""
+    from bs4 import BeautifulSoup
+
+    table = BeautifulSoup(html, "html.parser").find("table")
+    taken, spans = set(), []
+    for r, tr in enumerate(table.find_all("tr")):
+        c = 0
+        for cell in tr.find_all(["th", "td"]):
+            while (r, c) in taken:
+                c += 1
+            rs, cs = int(cell.get("rowspan", 1)), int(cell.get("colspan", 1))
+            taken |= {(r + i, c + j) for i in range(rs) for j in range(cs)}
+            spans.append((r, c, rs, cs, cell.get_text(" ", strip=True)))
+            c += cs
+    rows, columns = max(r for r, _ in taken) + 1, max(c for _, c in taken) + 1
+    word = document.add_table(rows=rows, cols=columns)
+    for r, c, rs, cs, text in spans:
+        cell = word.cell(r, c)
+        if rs > 1 or cs > 1:
+            cell = cell.merge(word.cell(r + rs - 1, c + cs - 1))
+        cell.text = text
+
+
+def seed_as_docx(path, pad: bool = False) -> None:
+    import docx
+
+    seed = next(r for r in check_path(REPO / "reports", only={"luoyuan-songshan"}).corpus.reports)
+    narrative = (REPO / "reports/luoyuan-songshan/2019.md").read_text(encoding="utf-8")
+    document = docx.Document()
+    document.add_heading("罗源县松山镇2019年政府信息公开工作年度报告", level=1)
+    document.add_paragraph("发布时间：2020-01-08")
+    for block in narrative.split("\n\n"):
+        text = block.lstrip("# ").strip()
+        level = len(block) - len(block.lstrip("#"))
+        document.add_heading(text, level=min(level, 3)) if level else document.add_paragraph(text)
+        for no, tid in (("二、", "t2"), ("三、", "t3"), ("四、", "t4")):
+            if text.startswith(no):
+                html = render_table(seed, tid)
+                if pad:  # numbers as people type them in Word: padded with spaces
+                    html = html.replace('class="nb-num">', 'class="nb-num">  ')
+                html_table_into_docx(document, html)
+    document.save(str(path))
+
+
+def test_word_document_with_merged_cells_imports_cell_for_cell(tmp_path):
+    import docx
+
+    source = tmp_path / "松山镇2019年报.docx"
+    seed_as_docx(source, pad=True)
+    merged = [c for t in docx.Document(str(source)).tables for c in t._tbl.iter()
+              if c.tag.endswith(("}gridSpan", "}vMerge"))]
+    assert len(merged) > 30  # the three tables really carry Word's merges
+    result = import_report(source, tmp_path / "reports", "luoyuan-songshan", 2019, name="罗源县松山镇人民政府",
+                           region="福建省/福州市/罗源县")
+    assert result.counts == {"certain": 198, "solved": 0, "uncertain": 0}
+    new = same_tables_as_seed(tmp_path / "reports/luoyuan-songshan/2019.yml")
+    assert new["published"] == "2020-01-08" and new["title"] == "罗源县松山镇2019年政府信息公开工作年度报告"
+    md = (tmp_path / "reports/luoyuan-songshan/2019.md").read_text(encoding="utf-8")
+    assert "## 五、存在的主要问题及改进情况" in md and "我镇主动公开政府信息16条" in md
+
+
+@pytest.mark.parametrize("name, head, message", [
+    ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "Word 97–2003 文档（.doc）"),
+    ("report.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "WPS 文字文档（.wps）"),
+    ("report.docx", b"plain text, not a document", "内容不是 Word 文档"),
+    ("archive.docx", b"PK\x03\x04" + b"\0" * 64, "不是有效的 Word 文档"),
+])
+def test_other_files_say_what_they_are_and_what_to_do(tmp_path, monkeypatch, name, head, message):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no LibreOffice here
+    path = tmp_path / name
+    path.write_bytes(head)
+    with pytest.raises(NotAReport, match=message) as raised:
+        import_report(path, tmp_path / "reports", "x-town", 2022, name="某镇人民政府", region="某省")
+    assert "编码" not in str(raised.value)

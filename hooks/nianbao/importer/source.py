@@ -28,18 +28,51 @@ class NotAReport(Exception):
 
 
 def read_source(path: Path) -> Source:
+    """By what the file is (its first bytes), not only by its name: portals often serve a .docx
+    as .doc, or a PDF without a suffix."""
+    from .word import OLD_FORMATS, from_docx, from_word
+
+    if not path.is_file():
+        raise NotAReport(f"找不到文件 {path}")
     suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
-        return from_html(path.read_bytes())
-    if suffix == ".pdf":
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"%PDF"):
         return from_pdf(path)
+    if head.startswith(b"PK\x03\x04"):
+        if zip_holds(path, "word/document.xml"):
+            return from_docx(path)
+        if suffix == ".docx":
+            raise NotAReport(f"{path.name} 不是有效的 Word 文档（.docx）：文件可能已损坏或下载不完整，请重新下载或另存")
+        raise NotAReport(f"{path.name} 是 ZIP 压缩文件（可能是 Excel 或压缩包），不是年度报告：请解压后导入其中的报告")
+    if head.startswith(OLE):
+        if suffix in OLD_FORMATS:
+            return from_word(path)
+        raise NotAReport(f"{path.name} 是旧版 Office 文件（.doc、.wps 或 .xls）：请另存为 .docx 后再导入")
+    if suffix in (".docx", ".doc", ".wps"):
+        raise NotAReport(f"{path.name} 的扩展名是 {suffix}，但内容不是 Word 文档：请用 Word 或 WPS 重新另存为 .docx")
     data = path.read_bytes()
+    if suffix in (".html", ".htm") or data.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html")):
+        return from_html(data)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return from_text(data.decode(encoding))
         except UnicodeDecodeError:
             continue
-    raise NotAReport("无法识别文件编码（请另存为 UTF-8）")
+    raise NotAReport(f"{path.name} 既不是网页、文字、PDF 也不是 Word 文档，或文字编码无法识别（请另存为 UTF-8 文本）")
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003, WPS, old Excel
+
+
+def zip_holds(path: Path, name: str) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return name in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def from_text(text: str) -> Source:
