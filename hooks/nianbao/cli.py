@@ -13,6 +13,7 @@ from .dump import write_atomic
 from .export import long_csv, wide_csv
 from .fmt import format_file
 from .importer import NotAReport, import_report
+from .importer.batch import import_all, summary_line, totals
 from .review import git_changes, review
 from .scaffold import ScaffoldError, new_report
 from .schema import AGENCY_KINDS
@@ -70,9 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="从已发布的报告（网页、复制的文字、PDF）导入为草稿",
                               description="读取已发布的报告，写出 reports/<机构代码>/<年度>.yml 和 .md；"
                                           "无法确定的单元格留空并加注释，列在汇总中")
-    imp.add_argument("source", metavar="来源文件", help="保存的网页（.html）、复制的文字（.txt）或 PDF")
-    imp.add_argument("--agency", required=True, metavar="机构代码")
-    imp.add_argument("--year", required=True, type=int, metavar="年度")
+    imp.add_argument("source", metavar="来源文件", nargs="?",
+                     help="保存的网页（.html）、复制的文字（.txt）、PDF 或 Word（.docx；有 LibreOffice 时也可 .doc/.wps）")
+    imp.add_argument("--manifest", metavar="清单.csv",
+                     help="批量导入：CSV 清单，列为 source,agency,year,name,region,kind（source 相对清单所在目录）")
+    imp.add_argument("--dry-run", action="store_true", help="只读取和检查，不写入任何文件")
+    imp.add_argument("--agency", metavar="机构代码")
+    imp.add_argument("--year", type=int, metavar="年度")
     imp.add_argument("--name", help="机构全称（新机构必填）")
     imp.add_argument("--region", help="所属地区，如 福建省/福州市/罗源县（新机构必填）")
     imp.add_argument("--kind", choices=list(AGENCY_KINDS), help="机构类型（默认按名称推断）")
@@ -175,13 +180,18 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    if args.manifest:
+        return run_manifest(args)
+    if not (args.source and args.agency and args.year):
+        print("nianbao: 请给出来源文件和 --agency、--year，或用 --manifest 批量导入", file=sys.stderr)
+        return 2
     source = Path(args.source)
     if not source.is_file():
         print(f"nianbao: 找不到“{source}”", file=sys.stderr)
         return 2
     try:
         result = import_report(source, Path(args.reports), args.agency, args.year, args.name, args.region,
-                               args.kind, args.force)
+                               args.kind, args.force, dry_run=args.dry_run)
     except NotAReport as err:
         print(f"nianbao: 无法导入：{err}", file=sys.stderr)
         return 1
@@ -196,8 +206,24 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"  {problem.format()}")
     if result.problems:
         print("以上是导入的数字违反的规则：请对照原文核对；确属原文如此的，在 acknowledged 中确认。")
-    print("请对照原文逐格核对后运行 `nianbao check`。")
+    print("（--dry-run：没有写入任何文件）" if args.dry_run else "请对照原文逐格核对后运行 `nianbao check`。")
     return 0
+
+
+def run_manifest(args: argparse.Namespace) -> int:
+    manifest = Path(args.manifest)
+    if not manifest.is_file():
+        print(f"nianbao: 找不到清单“{manifest}”", file=sys.stderr)
+        return 2
+    try:
+        outcomes = import_all(manifest, Path(args.reports), force=args.force, dry_run=args.dry_run)
+    except NotAReport as err:
+        print(f"nianbao: {err}", file=sys.stderr)
+        return 2
+    for outcome in outcomes:
+        print(summary_line(outcome))
+    print(totals(outcomes) + ("（--dry-run：没有写入任何文件）" if args.dry_run else ""))
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -9,12 +9,14 @@ comment saying so, and listed in the summary: the editor decides against the ori
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import editions
 from ..check import check_path
-from ..dump import Comments, Raw, report_yaml, write_atomic
+from ..dump import Comments, Raw, report_yaml, scalar, write_atomic
 from ..load import RESERVED_SLUGS, SLUG
 from ..scaffold import guess_kind
 from . import solver
@@ -77,9 +79,10 @@ def row_labels(table, text: str) -> list[tuple[str, str]]:
 
 def read_table(source: Source, text: str, table, result: ImportResult, comments: dict, data: dict) -> dict:
     if table.id == "t4":
-        # Table 四 has one unlabelled row after its header, which ends with the third 总计.
-        at = text.rfind("总计")
-        rows = [("cases", cell_text(text[at + 2:], source.mode) if at >= 0 else "")]
+        # Table 四 has one unlabelled row after its header, which ends with the third 总计
+        # (PDF text may break the header anywhere, even inside 总计).
+        ends = [m.end() for m in re.finditer(r"总\s*计", text)]
+        rows = [("cases", cell_text(text[ends[-1]:], source.mode) if ends else "")]
     else:
         found = read_rows(text, row_labels(table, text), source.mode)
         rows = [(r.row, r.text) for r in found]
@@ -90,6 +93,8 @@ def read_table(source: Source, text: str, table, result: ImportResult, comments:
     for row_id, printed in rows:
         columns = table.columns_of(row_id)
         pieces = tokens(printed, source.mode)
+        if len(pieces) > len(columns) and not any(pieces[len(columns):]):
+            pieces = pieces[:len(columns)]  # blank lines before the next heading are not cells
         groups = identity_groups(table.id, len(columns))
         if len(pieces) == len(columns):
             options[row_id], how = [tuple(pieces)], "certain"
@@ -158,17 +163,31 @@ def record_headers(text: str, table, data: dict) -> None:
                         data["headers"][f"t2.{row.id}.{col.id}"] = printed.group(0)
 
 
-def import_report(path: Path, reports: Path, slug: str, year: int, name: str | None = None,
-                  region: str | None = None, kind: str | None = None, force: bool = False) -> ImportResult:
-    if not SLUG.match(slug) or slug in RESERVED_SLUGS:
-        raise NotAReport(f"机构代码“{slug}”不合规：只能用小写拼音字母、数字和连字符")
-    folder = reports / slug
-    targets = [folder / f"{year}.yml", folder / f"{year}.md"]
+def refuse_target(folder: Path, targets: list[Path], name: str | None, region: str | None, force: bool) -> None:
+    if not SLUG.match(folder.name) or folder.name in RESERVED_SLUGS:
+        raise NotAReport(f"机构代码“{folder.name}”不合规：只能用小写拼音字母、数字和连字符")
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         raise NotAReport(f"{existing[0]} 已存在；确认要覆盖请加 --force")
     if not (folder / "agency.yml").exists() and not (name and region):
         raise NotAReport("新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
+
+
+def import_report(path: Path, reports: Path, slug: str, year: int, name: str | None = None,
+                  region: str | None = None, kind: str | None = None, force: bool = False,
+                  dry_run: bool = False) -> ImportResult:
+    """Import one source; `dry_run` reads, checks and counts everything but writes nothing to
+    `reports` (the draft is checked in a scratch copy of the agency's folder)."""
+    folder = reports / slug
+    targets = [folder / f"{year}.yml", folder / f"{year}.md"]
+    refuse_target(folder, targets, name, region, force)
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="nianbao-import-") as scratch:
+            if folder.is_dir():
+                shutil.copytree(folder, Path(scratch) / slug)
+            result = import_report(path, Path(scratch), slug, year, name, region, kind, force=True)
+            result.written = []
+            return result
     source = read_source(path)
     result = read_report_source(source, year)
     data = dict(result.data)
@@ -182,7 +201,8 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
         trailing=result.comments), blank_meta=True)
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "agency.yml").exists():
-        write_atomic(folder / "agency.yml", f"name: {name}\nkind: {kind or guess_kind(name)}\nregion: {region}\n")
+        write_atomic(folder / "agency.yml", "".join(f"{key}: {scalar(value)}\n" for key, value in
+                                                    (("name", name), ("kind", kind or guess_kind(name)), ("region", region))))
         result.written.append(folder / "agency.yml")
     write_atomic(targets[0], text)
     write_atomic(targets[1], result.markdown)

@@ -75,8 +75,12 @@ def zip_holds(path: Path, name: str) -> bool:
         return False
 
 
+SEPARATOR = re.compile(r"^\s*[|｜]\s*$")
+
+
 def from_text(text: str) -> Source:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
+    text = cells_from_separators(text)
     lines = [line for line in text.split("\n") if not FOOTER.match(line)]
     text = "\n".join(lines)
     meta = header_meta(text)
@@ -86,6 +90,34 @@ def from_text(text: str) -> Source:
     if mode == "flow":
         text = join_table_lines(text)
     return Source(text=text, mode=mode, meta=meta)
+
+
+def cells_from_separators(text: str) -> str:
+    """Text whose cells are ended by a line holding only “|” (or are separated by tabs) as one cell
+    per line, a blank cell a line of one space: the layout a saved web page's table gives."""
+    lines = text.split("\n")
+    separators = sum(1 for line in lines if SEPARATOR.match(line))
+    tabbed = sum(1 for line in lines if line.count("\t") >= 2)
+    if separators < 10 and tabbed < 5:
+        return text
+    marked = [i for i, line in enumerate(lines) if SEPARATOR.match(line) or line.count("\t") >= 2]
+    first, last = marked[0], marked[-1]  # the narrative before and after the tables keeps its lines
+    out: list[str] = lines[:first]
+    cell: list[str] = []
+    for line in lines[first:last + 1]:
+        if separators >= 10:
+            if SEPARATOR.match(line):
+                out += [" ".join(cell).strip() or " ", ""]
+                cell = []
+            elif line.strip():
+                cell.append(line.strip())  # a cell's text may run over several lines
+        elif line.count("\t") >= 2:
+            out += [piece for part in line.split("\t") for piece in (part.strip() or " ", "")]
+        else:
+            out += [line, ""]
+    if cell:
+        out.append(" ".join(cell))
+    return "\n".join(out + lines[last + 1:])
 
 
 def join_table_lines(text: str) -> str:

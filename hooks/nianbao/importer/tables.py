@@ -22,9 +22,14 @@ class RowText:
     text: str  # the raw cell text as printed
 
 
+LABEL_FORMS = str.maketrans({"(": "（", ")": "）", "“": "", "”": "", '"': "", "．": ".", "、": ".", " ": "",
+                             ":": "：", ",": "，", ";": "；", "\n": "", "\t": "", "\u00a0": "", "\u3000": ""})
+
+
 def normalize(text: str) -> str:
-    table = str.maketrans({"(": "（", ")": "）", "“": "", "”": "", '"': "", "．": ".", "、": ".", " ": ""})
-    return text.translate(table)
+    """Labels compared as words: half- and full-width punctuation alike, and no spaces or line
+    breaks (a label printed over two lines is still the label)."""
+    return text.translate(LABEL_FORMS)
 
 
 def core(label: str) -> str:
@@ -42,7 +47,7 @@ def sections(text: str) -> dict[str, tuple[int, int]]:
     found: dict[str, int] = {}
     for no, keys in SECTION_KEYS.items():
         for match in re.finditer(no + r"[、.．]\s*", text):
-            tail = text[match.end():match.end() + 16]
+            tail = re.sub(r"\s+", "", text[match.end():match.end() + 40])[:16]  # a heading broken over lines
             if any(key in tail for key in keys) and no not in found and all(v < match.start() for v in found.values()):
                 found[no] = match.start()
                 break
@@ -88,7 +93,12 @@ def fuzzy(norm: str, want: str) -> tuple[int, int] | None:
             ratio = difflib.SequenceMatcher(None, norm[i:i + size], want).ratio()
             if ratio > best_ratio:
                 best, best_ratio = (i, i + size), ratio
-    return best if best and best_ratio >= 0.75 else None
+    if not best or best_ratio < 0.75:
+        return None
+    begin, end = best
+    while end > begin and norm[end - 1] in "0123456789０１２３４５６７８９":
+        end -= 1  # a cell's digits are never part of a label
+    return begin, end
 
 
 def normalized_with_index(text: str, start: int) -> tuple[str, list[int]]:
