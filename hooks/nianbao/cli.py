@@ -202,6 +202,8 @@ def run_import(args: argparse.Namespace) -> int:
           f"{c['uncertain']} 个不确定")
     for item in result.uncertain:
         print(f"  不确定 {item}")
+    for item in result.notes:
+        print(f"  提示 {item}")
     for problem in result.problems:
         print(f"  {problem.format()}")
     if result.problems:

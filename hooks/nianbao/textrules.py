@@ -54,12 +54,12 @@ def families() -> tuple[Family, ...]:
                  for f in spec)
 
 
-def edition_cells(report: Report, family: Family) -> list[tuple[str, str, str]]:
+def edition_cells(edition, family: Family) -> list[tuple[str, str, str]]:
     found = []
     for alternatives in family.cells:
         for name in alternatives:
             tid, row, col = name.split(".")
-            table = report.edition.tables.get(tid)
+            table = edition.tables.get(tid)
             if table and table.row(row) and any(c.id == col for c in table.columns_of(row)):
                 found.append((tid, row, col))
                 break
@@ -112,16 +112,20 @@ def candidate_sentences(text: str) -> dict[Family, dict[int, str]]:
 
 def statements(report: Report) -> list[Statement]:
     """Every figure the narrative states that a family names, with its position in the .md file."""
+    return find_statements(report.narrative, report.year, report.edition)
+
+
+def find_statements(text: str, year: int, edition) -> list[Statement]:
+    """The same for any narrative (`nianbao import` uses them to split run-together digits)."""
     found = []
-    text = report.narrative
     for family, sentences in candidate_sentences(text).items():
-        cells = edition_cells(report, family)
+        cells = edition_cells(edition, family)
         for begin, body in sorted(sentences.items()):
             if family.sentence and family.sentence not in body:
                 continue
             for pattern in family.patterns:
                 for match in pattern.finditer(body):
-                    if out_of_scope(body, match.start(), report.year):
+                    if out_of_scope(body, match.start(), year):
                         continue
                     value = Decimal(match.group("n"))
                     if family.unit == "万元" and (match.groupdict().get("unit") == "元"):

@@ -37,6 +37,7 @@ class ImportResult:
     data: dict = field(default_factory=dict)
     markdown: str = ""
     comments: dict = field(default_factory=dict)  # (table, row) -> the "不确定" comment of its line
+    notes: list[str] = field(default_factory=list)  # rows placed by position (damaged labels)
 
 
 def detect_edition(text: str, year: int):
@@ -47,7 +48,9 @@ def detect_edition(text: str, year: int):
     return editions.for_year(year)
 
 
-def read_report_source(source: Source, year: int) -> ImportResult:
+def read_report_source(source: Source, year: int, previous=None) -> ImportResult:
+    """`previous`: the agency's report of the year before, if the repo has it (its 结转下年 is
+    this year's 上年结转, one more constraint for run-together digits)."""
     spans = sections(source.text)
     missing = [no for no in ("二", "三", "四") if no not in spans]
     if missing:
@@ -57,13 +60,39 @@ def read_report_source(source: Source, year: int) -> ImportResult:
     result = ImportResult(edition=edition.id)
     data: dict = {"edition": edition.id, "headers": {}}
     comments: dict = {}
+    result.markdown = narrative(source.text, source.mode, source.meta.get("title"))
+    known = constraints(result.markdown, year, edition, previous)
     for no, tid in (("二", "t2"), ("三", "t3"), ("四", "t4")):
         start, end = spans[no]
-        data[tid] = read_table(source, source.text[start:end], edition.tables[tid], result, comments, data)
+        data[tid] = read_table(source, source.text[start:end], edition.tables[tid], result, comments, data, known)
     result.data = data
     result.comments = comments
-    result.markdown = narrative(source.text, source.mode, source.meta.get("title"))
     return result
+
+
+def constraints(markdown: str, year: int, edition, previous) -> dict[tuple[str, str, str], str]:
+    """Cells whose value is known from outside the table: a figure the narrative states about a
+    single cell (收到申请70件), and last year's 结转下年 as this year's 上年结转."""
+    from ..textrules import find_statements
+
+    known: dict[tuple[str, str, str], str] = {}
+    for statement in find_statements(markdown, year, edition):
+        if len(statement.cells) == 1 and statement.value == statement.value.to_integral():
+            known.setdefault(statement.cells[0], str(int(statement.value)))
+    if previous is not None:
+        for col in edition.tables["t3"].columns_of("carried_over"):
+            cell = previous.cell("t3", "carried_forward", col.id)
+            if cell is not None and isinstance(cell.number, int):
+                known.setdefault(("t3", "carried_over", col.id), str(cell.number))
+    return known
+
+
+def constrained(options: list[tuple], tid: str, row_id: str, columns, known: dict) -> list[tuple]:
+    """The splits that agree with what is known of the row; all of them if none does (a narrative
+    that contradicts its table is TX-NUM's business, not a reason to guess)."""
+    wanted = {i: known[(tid, row_id, col.id)] for i, col in enumerate(columns) if (tid, row_id, col.id) in known}
+    kept = [o for o in options if all(o[i] == value for i, value in wanted.items())]
+    return kept if wanted and kept else options
 
 
 def row_labels(table, text: str) -> list[tuple[str, str]]:
@@ -77,15 +106,21 @@ def row_labels(table, text: str) -> list[tuple[str, str]]:
     return [(row_id, table.row(row_id).label) for row_id in ids]
 
 
-def read_table(source: Source, text: str, table, result: ImportResult, comments: dict, data: dict) -> dict:
+def read_table(source: Source, text: str, table, result: ImportResult, comments: dict, data: dict,
+               known: dict | None = None) -> dict:
     if table.id == "t4":
         # Table 四 has one unlabelled row after its header, which ends with the third 总计
         # (PDF text may break the header anywhere, even inside 总计).
         ends = [m.end() for m in re.finditer(r"总\s*计", text)]
         rows = [("cases", cell_text(text[ends[-1]:], source.mode) if ends else "")]
     else:
-        found = read_rows(text, row_labels(table, text), source.mode)
+        labels = row_labels(table, text)
+        found = read_rows(text, labels, source.mode, {r: len(table.columns_of(r)) for r, _ in labels})
         rows = [(r.row, r.text) for r in found]
+        for r in found:
+            if r.note:
+                result.notes.append(f"{table.id}.{r.row}：{r.note}")
+                comments[(table.id, r.row)] = f"# 提示：{r.note}"
         if table.id == "t2":
             record_headers(text, table, data)
     parsed: dict[str, solver.Cells] = {}
@@ -100,6 +135,7 @@ def read_table(source: Source, text: str, table, result: ImportResult, comments:
             options[row_id], how = [tuple(pieces)], "certain"
         elif source.mode == "flow" and 0 < len(pieces) < len(columns) and all(p is not None for p in pieces):
             options[row_id], _ = solver.candidates(pieces, len(columns), groups)
+            options[row_id] = constrained(options[row_id], table.id, row_id, columns, known or {})
             how = "solved"
         else:
             options[row_id], how = [], "uncertain"
@@ -189,7 +225,8 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
             result.written = []
             return result
     source = read_source(path)
-    result = read_report_source(source, year)
+    earlier = check_path(reports, only={slug}).corpus.reports if folder.is_dir() else []
+    result = read_report_source(source, year, next((r for r in earlier if r.year == year - 1), None))
     data = dict(result.data)
     data.update({"agency": slug, "year": year, "title": source.meta.get("title")})
     for key in ("published", "source_url", "index_no", "doc_no"):

@@ -20,6 +20,7 @@ VALUE = re.compile(r"[0-9０-９.,，/／\-－—–元万无%\s]")
 class RowText:
     row: str
     text: str  # the raw cell text as printed
+    note: str = ""  # how a row with a damaged label was placed
 
 
 LABEL_FORMS = str.maketrans({"(": "（", ")": "）", "“": "", "”": "", '"': "", "．": ".", "、": ".", " ": "",
@@ -130,8 +131,11 @@ def cell_text(between: str, mode: str) -> str:
     return between[:end]
 
 
-def read_rows(text: str, labels: list[tuple[str, str]], mode: str) -> list[RowText]:
-    """Rows in order: (row id, label) -> the cell text after each label."""
+def read_rows(text: str, labels: list[tuple[str, str]], mode: str, widths: dict[str, int] | None = None) -> list[RowText]:
+    """Rows in order: (row id, label) -> the cell text after each label.
+
+    A row whose label is too damaged to match, but which sits between two rows that were found
+    and holds exactly its number of values (`widths`), is that row: the edition fixes the order."""
     positions: list[tuple[str, tuple[int, int] | None]] = []
     cursor = 0
     for row_id, label in labels:
@@ -142,12 +146,55 @@ def read_rows(text: str, labels: list[tuple[str, str]], mode: str) -> list[RowTe
     rows = []
     for i, (row_id, span) in enumerate(positions):
         if span is None:
-            rows.append(RowText(row_id, ""))  # label not found: its cells stay uncertain
+            rows.append(placed_by_position(text, positions, i, labels, mode, (widths or {}).get(row_id)))
             continue
         following = [s[0] for _, s in positions[i + 1:] if s]
         end = following[0] if following else len(text)
         rows.append(RowText(row_id, cell_text(text[span[1]:end], mode)))
     return rows
+
+
+def placed_by_position(text: str, positions: list, i: int, labels: list[tuple[str, str]], mode: str,
+                       width: int | None) -> RowText:
+    row_id = positions[i][0]
+    before = positions[i - 1][1] if i > 0 else None
+    after = positions[i + 1][1] if i + 1 < len(positions) else None
+    if width is None or before is None or after is None:
+        return RowText(row_id, "")  # label not found: its cells stay uncertain
+    region = text[before[1]:after[0]]
+    own = cell_text(region, mode)  # the previous row's cells come first
+    rest = region[region.find(own) + len(own):] if own else region
+    found = damaged_label(rest, mode)
+    if found is None:
+        return RowText(row_id, "")
+    label, cells = found
+    if len(tokens(cells, mode)) != width:
+        return RowText(row_id, "")
+    expected = dict(labels)[row_id]
+    return RowText(row_id, cells, note=f"行名原文为“{label}”，与格式的“{expected}”不符；"
+                                        f"按位置（在“{dict(labels)[positions[i - 1][0]]}”与"
+                                        f"“{dict(labels)[positions[i + 1][0]]}”之间，{width} 个数）读作这一行")
+
+
+def damaged_label(rest: str, mode: str) -> tuple[str, str] | None:
+    """(the label as printed, the cell text after it): the first text that is not a value."""
+    if mode == "lines":
+        offset = 0
+        for line in rest.split("\n"):
+            body = line.strip(" \t\u00a0")
+            if body and not all(VALUE.match(ch) for ch in body):
+                return body, cell_text(rest[offset:], mode)
+            offset += len(line) + 1
+        return None
+    start = next((i for i, ch in enumerate(rest) if not VALUE.match(ch)), None)
+    if start is None:
+        return None
+    numbering = re.search(r"\d[.、．]$", rest[:start])
+    start = numbering.start() if numbering else start
+    end = start
+    while end < len(rest) and not (rest[end].isdigit() and end > start + 2) and rest[end] != "\n":
+        end += 1
+    return rest[start:end].strip(), cell_text(rest[end:], mode)
 
 
 def tokens(cell: str, mode: str) -> list[str | None]:
