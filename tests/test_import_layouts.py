@@ -10,7 +10,7 @@ import pytest
 from nianbao.cli import main
 from nianbao.importer import import_report
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from test_import import same_tables_as_seed
 
 SEED = (FIXTURES / "samples" / "luoyuan-songshan-2019.txt").read_text(encoding="utf-8")
@@ -190,3 +190,44 @@ def test_manifest_imports_good_uncertain_and_broken_sources_and_reports_each(tmp
     capsys.readouterr()
     assert sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*.yml")) == [
         "luoyuan-songshan/2019.yml", "luoyuan-songshan/agency.yml", "pingtan/2021.yml", "pingtan/agency.yml"]
+
+
+def cell_verdicts(tmp_path, report, narrative: str, layout: str) -> dict[str, int]:
+    """right / flagged / wrong for every statutory cell of `report` imported from `layout`."""
+    from layouts import write_layout
+    from nianbao import export
+    from nianbao.check import check_path
+    from nianbao.pages import report_title
+
+    folder = tmp_path / layout
+    folder.mkdir()
+    agency = check_path(REPO / "reports", only={report.agency}).corpus.agencies[report.agency]
+    source = write_layout(report, narrative, layout, folder, report_title(report, agency))
+    result = import_report(source, folder / "reports", report.agency, report.year, name=agency.name,
+                           region="/".join(agency.region))
+    flagged = {u.split("：")[0] for u in result.uncertain}
+    new = check_path(folder / "reports").corpus.reports[0]
+    verdicts = {"right": 0, "flagged": 0, "wrong": 0}
+    for tid, row, col, cell in export.cells(report):
+        got = new.cell(tid, row, col.id)
+        if f"{tid}.{row}.{col.id}" in flagged:
+            verdicts["flagged"] += 1
+        elif got is not None and got.text == cell.text:
+            verdicts["right"] += 1
+        else:
+            verdicts["wrong"] += 1
+    return verdicts
+
+
+REPORTS = [("luoyuan-songshan", 2019), ("pingtan", 2019), ("pingtan", 2021), ("huaian", 2024)]
+
+
+@pytest.mark.parametrize("layout", ["docx", "pipes", "blank", "tabs"])
+@pytest.mark.parametrize("slug, year", REPORTS)
+def test_every_sample_imports_cell_for_cell_from_every_layout(tmp_path, slug, year, layout):
+    from nianbao.check import check_path
+
+    report = next(r for r in check_path(REPO / "reports", only={slug}).corpus.reports if r.year == year)
+    narrative = (REPO / "reports" / slug / f"{year}.md").read_text(encoding="utf-8")
+    verdicts = cell_verdicts(tmp_path, report, narrative, layout)
+    assert verdicts == {"right": sum(1 for _ in report.cells()), "flagged": 0, "wrong": 0}
