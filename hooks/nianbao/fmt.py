@@ -120,7 +120,6 @@ def editor_comments(text: str, parsed: located.Parsed, edition) -> Comments:
         if len(path) == 2 and isinstance(path[1], int):  # items of attachments / acknowledged
             anchors.setdefault(mark[0], path)
     comments = Comments()
-    pending: list[str] = []
     first_anchor = min(anchors, default=len(text) + 1)
     for number, (comment, after_value) in sorted(comment_lines(text).items()):
         if normalize(comment) in generated:

@@ -267,7 +267,7 @@ def home_summary(result: Result) -> str:
     tops = sorted({a.region[0] for a in corpus.agencies.values()})
     lines += ["", "### 按地区", ""] + [
         f"- [{md_text(top)}]({region_uri((top,))})：{sum(1 for a in corpus.agencies.values() if a.region[0] == top)} 个机构"
-        for top in tops] + ["", f"全部地区见[按地区](regions/index.md)，全部机构见[按机构](agencies/index.md)。"]
+        for top in tops] + ["", "全部地区见[按地区](regions/index.md)，全部机构见[按机构](agencies/index.md)。"]
     latest = sorted(reports, key=lambda r: (r.meta.get("published") or "", r.agency), reverse=True)[:10]
     lines += ["", "### 最近发布", ""]
     for report in latest:
