@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .check import Result, check_path, summarize
+from .check import check_path, summarize
 from .dump import write_atomic
 from .export import long_csv, wide_csv
 from .fmt import format_file
@@ -19,6 +19,7 @@ from .scaffold import ScaffoldError, new_report
 from .schema import AGENCY_KINDS
 from .schemas import write_schemas
 from .model import Problem
+from .parallel import Tally, check_tally
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_check(args: argparse.Namespace) -> int:
     paths = args.paths or ["reports"]
     problems: list[Problem] = []
-    results: list[Result] = []
+    results: list = []  # a Result (one agency or file) or a Tally (the whole folder)
     for target in paths:
         found = check_target(Path(target))
         if found is None:
@@ -267,12 +268,12 @@ def check_target(target: Path):
         return result, lambda p: True
     if (target / "reports").is_dir():
         target = target / "reports"
-    return check_path(target), lambda p: True
+    return check_tally(target), lambda p: True
 
 
-def summary(results: list[Result], problems: list[Problem]) -> str:
-    agencies = sum(len(r.corpus.agencies) for r in results)
-    reports = sum(len(r.corpus.reports) for r in results)
+def summary(results: list, problems: list[Problem]) -> str:
+    agencies = sum(r.agencies if isinstance(r, Tally) else len(r.corpus.agencies) for r in results)
+    reports = sum(r.reports if isinstance(r, Tally) else len(r.corpus.reports) for r in results)
     return summarize(agencies, reports, problems)
 
 

@@ -1,0 +1,67 @@
+"""`nianbao check` on every core: the agencies are split among worker processes of the standard
+library's process pool, each of which reads and checks its agencies and returns only their
+problems. Every rule looks at one agency at a time, so the split changes nothing but the time;
+the problems are sorted as one list afterwards, exactly as a single process prints them.
+
+NIANBAO_JOBS sets the number of workers (default: the machine's cores; 1 is one process).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Problem
+
+MIN_AGENCIES_PER_JOB = 50  # below this, starting workers costs more than it saves
+
+
+@dataclass
+class Tally:
+    agencies: int = 0
+    reports: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def job_count() -> int:
+    setting = os.environ.get("NIANBAO_JOBS", "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    return os.cpu_count() or 1
+
+
+def check_folders(root: str, names: list[str]) -> Tally:
+    """One worker's share: these agency folders, read and checked."""
+    from .check import check_corpus
+    from .load import load_corpus
+
+    result = check_corpus(load_corpus(root, only=set(names)))
+    # load_corpus also reports files lying beside the agency folders: the parent reports those once
+    folders = tuple(os.path.join(os.path.abspath(root), name) + os.sep for name in names)
+    own = [p for p in result.problems if os.path.abspath(p.path).startswith(folders)]
+    return Tally(len(result.corpus.agencies), len(result.corpus.reports), own)
+
+
+def check_tally(root: Path, jobs: int | None = None) -> Tally:
+    """Every problem of the reports folder, sorted, with the agencies and reports counted."""
+    from .check import check_path
+    from .load import load_corpus
+
+    jobs = jobs or job_count()
+    names = sorted(entry.name for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith(".")) \
+        if root.is_dir() else []
+    if jobs == 1 or len(names) < MIN_AGENCIES_PER_JOB * 2:
+        result = check_path(root)
+        return Tally(len(result.corpus.agencies), len(result.corpus.reports), result.problems)
+    parts = jobs * 4  # interleaved, so that each worker gets large and small agencies alike
+    chunks = [names[i::parts] for i in range(parts) if names[i::parts]]
+    tally = Tally(problems=list(load_corpus(root, only=set()).problems))  # files beside the agency folders
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for part in pool.map(check_folders, [str(root)] * len(chunks), chunks):
+            tally.agencies += part.agencies
+            tally.reports += part.reports
+            tally.problems += part.problems
+    tally.problems.sort(key=lambda p: p.sort_key)
+    return tally
