@@ -152,10 +152,19 @@ def test_year_and_compare_pages_show_rates_with_formulas_and_csv(region_site):
     header = [th.get_text() for th in table.select("thead th")]
     assert header[:4] == ["机构", "年度", "地区", "类型"] and "公开率" in header and "诉讼纠错率" in header
     assert "（予以公开 + 部分公开）÷ 办理结果总计" in soup.select_one(".nb-note").get_text()
+    # The page holds the latest year's first rows; every year is in the chunks the browser loads.
     rows = table.select("tbody tr")
-    assert len(rows) == 4 and {r["data-year"] for r in rows} == {"2022", "2023"}
-    town = next(r for r in rows if "甲镇" in r.get_text() and r["data-year"] == "2022")
-    assert "46.2%" in town.get_text()  # (5 + 1) / 13
+    assert rows and all(r.select("td")[0].get_text() == "2023" for r in rows)
+    box = soup.select_one(".nb-paged")
+    index_path = (region_site / "site" / "compare" / box["data-index"]).resolve()
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    assert sorted({c["year"] for c in index["chunks"]}) == [2022, 2023]
+    assert sum(c["rows"] for c in index["chunks"]) == 4
+    chunk = next(c for c in index["chunks"] if c["year"] == 2022)
+    data = json.loads((index_path.parent / chunk["file"]).read_text(encoding="utf-8"))
+    town = next(r for r in data if "甲镇" in r[1])
+    rate = town[index["columns"].index("公开率")]
+    assert round(rate, 4) == round(6 / 13, 4)  # (5 + 1) / 13, shown as 46.2%
     csv_link = soup.select_one(".nb-note a[download]")["href"]
     text = (region_site / "site" / "compare" / csv_link).resolve().read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("agency,agency_name,region,kind,year,新收申请")

@@ -114,6 +114,134 @@
   else install();
 })();
 
+// Paged summary tables (the comparison and year pages): the page carries its first rows; the rest
+// come from data/summary/<year>-<n>.json, one file per year and province, loaded when chosen.
+(function () {
+  var MAX_ROWS = 20000;  // beyond this a year's rows are loaded one province at a time
+  function text(value) { return value === null || value === undefined ? "" : String(value); }
+  function setup(box) {
+    var form = box.querySelector(".nb-paged-controls"), table = box.querySelector("table");
+    var body = table.tBodies[0], pager = box.querySelector(".nb-pager"), count = box.querySelector(".nb-count");
+    var size = parseInt(box.getAttribute("data-page-size"), 10) || 50;
+    var base = new URL(box.getAttribute("data-base"), location.href);
+    var fixedYear = box.getAttribute("data-year");
+    var index = null, rows = [], shown = [], page = 0, sortKey = null, descending = false, cache = {};
+    function select(name) { return form.querySelector('select[data-filter="' + name + '"]'); }
+    function load(chunk) {
+      if (!cache[chunk.file]) {
+        cache[chunk.file] = fetch(new URL(chunk.file, new URL(box.getAttribute("data-index"), location.href)))
+          .then(function (r) { return r.json(); });
+      }
+      return cache[chunk.file];
+    }
+    function cell(tag, value, numeric) {
+      var el = document.createElement(tag);
+      el.textContent = text(value);
+      if (numeric) el.className = "nb-num";
+      return el;
+    }
+    function render() {
+      var first = index.figures.length + 5, pages = Math.max(1, Math.ceil(shown.length / size));
+      page = Math.min(page, pages - 1);
+      while (body.firstChild) body.removeChild(body.firstChild);
+      shown.slice(page * size, (page + 1) * size).forEach(function (row) {
+        var tr = document.createElement("tr"), th = document.createElement("th"), a = document.createElement("a");
+        th.scope = "row";
+        a.href = new URL(encodeURIComponent(row[0]) + "/" + row[4] + "/", base).href;
+        a.textContent = row[1];
+        th.appendChild(a);
+        tr.appendChild(th);
+        tr.appendChild(cell("td", row[4], true));
+        tr.appendChild(cell("td", row[2].split("/").join(" / ")));
+        tr.appendChild(cell("td", row[3]));
+        for (var i = 5; i < first; i++) tr.appendChild(cell("td", row[i], true));
+        for (var j = first; j < first + index.rates.length; j++) {
+          tr.appendChild(cell("td", row[j] === null ? "" : (row[j] * 100).toFixed(1) + "%", true));
+        }
+        tr.appendChild(cell("td", row[row.length - 2] + " 个错误，" + row[row.length - 1] + " 个警告"));
+        body.appendChild(tr);
+      });
+      pager.hidden = pages < 2;
+      pager.querySelector(".nb-page").textContent = "第 " + (page + 1) + " / " + pages + " 页";
+      pager.querySelector('[data-step="-1"]').disabled = page === 0;
+      pager.querySelector('[data-step="1"]').disabled = page >= pages - 1;
+      count.textContent = "共 " + shown.length + " 行";
+    }
+    function filterAndSort() {
+      var kind = select("kind").value;
+      shown = rows.filter(function (row) { return !kind || row[3] === kind; });
+      if (sortKey !== null) {
+        var numeric = table.tHead.rows[0].cells[sortKey.cell].getAttribute("data-type") === "number";
+        shown.sort(function (a, b) {
+          var x = a[sortKey.key], y = b[sortKey.key];
+          if (numeric) {
+            x = x === null ? NaN : parseFloat(x); y = y === null ? NaN : parseFloat(y);
+            if (isNaN(x) && isNaN(y)) return 0;
+            if (isNaN(x)) return 1;
+            if (isNaN(y)) return -1;
+            return descending ? y - x : x - y;
+          }
+          return descending ? text(y).localeCompare(text(x), "zh") : text(x).localeCompare(text(y), "zh");
+        });
+      }
+      render();
+    }
+    function choose() {
+      var year = fixedYear || select("year").value, region = select("region").value;
+      var chunks = index.chunks.filter(function (c) { return String(c.year) === String(year) && (!region || c.region === region); });
+      var total = chunks.reduce(function (n, c) { return n + c.rows; }, 0);
+      if (total > MAX_ROWS) {
+        count.textContent = "本年度共 " + total + " 行，请先选择地区";
+        return;
+      }
+      count.textContent = "正在读取……";
+      Promise.all(chunks.map(load)).then(function (parts) {
+        rows = [].concat.apply([], parts);
+        page = 0;
+        filterAndSort();
+      }).catch(function () { count.textContent = "无法读取数据文件，可下载 CSV 查看完整的表"; });
+    }
+    fetch(box.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (data) {
+      index = data;
+      form.hidden = false;
+      box.querySelector(".nb-first-rows").hidden = true;
+      Array.prototype.forEach.call(form.querySelectorAll("select"), function (s) {
+        s.addEventListener("change", s.getAttribute("data-filter") === "kind" ? function () { page = 0; filterAndSort(); } : choose);
+      });
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, position) {
+        var key = th.getAttribute("data-key");
+        if (key === null) return;
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "nb-sort";
+        while (th.firstChild) button.appendChild(th.firstChild);
+        th.appendChild(button);
+        th.setAttribute("aria-sort", "none");
+        button.addEventListener("click", function () {
+          descending = th.getAttribute("aria-sort") === "ascending";
+          Array.prototype.forEach.call(table.tHead.rows[0].cells, function (o) { o.setAttribute("aria-sort", "none"); });
+          th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+          sortKey = { key: parseInt(key, 10), cell: position };
+          page = 0;
+          filterAndSort();
+        });
+      });
+      pager.addEventListener("click", function (event) {
+        var step = event.target.getAttribute && event.target.getAttribute("data-step");
+        if (step) { page += parseInt(step, 10); render(); }
+      });
+      choose();
+    }).catch(function () {});
+  }
+  function install() {
+    Array.prototype.forEach.call(document.querySelectorAll(".nb-paged"), function (box) {
+      if (!box.getAttribute("data-nb-ready")) { box.setAttribute("data-nb-ready", "1"); setup(box); }
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", install);
+  else install();
+})();
+
 // Search: a box in the header on every page, and the Pagefind search page (docs/search.md).
 (function () {
   function siteBase() {

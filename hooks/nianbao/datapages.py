@@ -9,7 +9,8 @@ from markupsafe import escape
 
 from . import charts, export, figures
 from .check import Result
-from .indexpages import summary_csv, summary_rows, summary_table
+from .indexpages import summary_csv, summary_rows
+from .pagedtables import FIRST_ROWS, chunk_files, paged_table
 from .model import Cell, Report
 from .render import render_table
 from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
@@ -38,19 +39,27 @@ def data_files(result: Result) -> list[Page]:
         by_agency[row.report.agency].append(row)
     for year, items in by_year.items():
         files.append(Page(f"years/{year}.csv", summary_csv(items)))
+    files += chunk_files(rows)
     for slug, items in by_agency.items():
         files.append(Page(f"{slug}/summary.csv", summary_csv(sorted(items, key=lambda r: -r.report.year))))
     return files
 
 
 def compare_page(result: Result, blocks: Blocks) -> str:
+    """The latest year first; other years, provinces and kinds are loaded in the browser (the page
+    itself holds only its first rows, however large the archive)."""
     uri = "compare.md"
-    reports = sorted((r for r in result.corpus.reports if r.agency in result.corpus.agencies),
-                     key=lambda r: (-r.year, result.corpus.agencies[r.agency].region, r.agency))
-    lines = [WIDE_PAGE, "# 比较", "", "各机构、各年度的主要数字和比率并列。可按地区、类型和年度筛选，点击列名排序。", ""]
+    agencies = result.corpus.agencies
+    reports = [r for r in result.corpus.reports if r.agency in agencies]
+    lines = [WIDE_PAGE, "# 比较", "", "各机构、各年度的主要数字和比率并列。可按年度、地区和类型筛选，点击列名排序。", ""]
     if not reports:
         return "\n".join(lines + ["暂无报告。"]) + "\n"
-    lines.append(blocks.add(lambda: summary_table(summary_rows(reports, result), uri, SUMMARY_CSV)))
+    years = sorted({r.year for r in reports}, reverse=True)
+    latest = [r for r in reports if r.year == years[0]]
+    first = sorted(latest, key=lambda r: (agencies[r.agency].region, agencies[r.agency].name))[:FIRST_ROWS]
+    regions = sorted({a.region[0] for a in agencies.values()})
+    lines.append(blocks.add(lambda: paged_table(summary_rows(first, result), len(latest), uri, SUMMARY_CSV, years,
+                                                regions)))
     return "\n".join(lines) + "\n"
 
 

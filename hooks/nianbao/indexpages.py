@@ -179,6 +179,10 @@ def year_page(year: int, reports: list[Report], result: Result, blocks: Blocks) 
     uri = year_uri(year)
     agencies = result.corpus.agencies
     reports = sorted(reports, key=lambda r: (agencies[r.agency].region, agencies[r.agency].name))
+    from .pagedtables import FIRST_ROWS, paged_table  # it builds on this module's rows
+
     lines = [WIDE_PAGE, f"# {year} 年度报告", "", f"{year} 年度共 {len(reports)} 份报告。", ""]
-    lines += [blocks.add(lambda: summary_table(summary_rows(reports, result), uri, f"years/{year}.csv")), ""]
+    regions = sorted({agencies[r.agency].region[0] for r in reports})
+    lines += [blocks.add(lambda: paged_table(summary_rows(reports[:FIRST_ROWS], result), len(reports), uri,
+                                             f"years/{year}.csv", [year], regions, year=year)), ""]
     return "\n".join(lines) + "\n"
