@@ -38,8 +38,8 @@
   else install();
 })();
 
-// Summary tables: sort by a column (click its header) and filter by region, kind and year.
-// Without JavaScript the full table still reads and the filters stay hidden.
+// An agency's table of years: sort by a column (click its header). Without JavaScript the table
+// still reads as printed.
 (function () {
   function value(cell, numeric) {
     if (!cell) return numeric ? NaN : "";
@@ -62,8 +62,11 @@
     });
     rows.forEach(function (row) { body.appendChild(row); });
   }
-  function setupSorting(table) {
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+  // Each column header becomes a button; `onSort(th, index, descending)` reorders the rows.
+  function addSortButtons(table, onSort) {
+    var headers = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(headers, function (th, index) {
+      if (th.getAttribute("data-key") === null && table.getAttribute("data-keys") === "required") return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "nb-sort";
@@ -72,43 +75,21 @@
       th.setAttribute("aria-sort", "none");
       button.addEventListener("click", function () {
         var descending = th.getAttribute("aria-sort") === "ascending";
-        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
-          other.setAttribute("aria-sort", "none");
-        });
+        Array.prototype.forEach.call(headers, function (other) { other.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        onSort(th, index, descending);
+      });
+    });
+  }
+  window.nianbaoSortButtons = addSortButtons;  // for the paged tables below
+  function install() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.nb-sortable"), function (table) {
+      if (table.getAttribute("data-nb-ready")) return;
+      table.setAttribute("data-nb-ready", "1");
+      addSortButtons(table, function (th, index, descending) {
         sortBy(table, index, th.getAttribute("data-type") === "number", descending);
       });
     });
-  }
-  function setupFilters(box) {
-    var form = box.querySelector(".nb-filters");
-    var table = box.querySelector("table");
-    if (!form || !table) return;
-    var selects = form.querySelectorAll("select");
-    if (!selects.length) return;
-    form.hidden = false;
-    var count = form.querySelector(".nb-count");
-    function apply() {
-      var shown = 0;
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var ok = Array.prototype.every.call(selects, function (select) {
-          var want = select.value, key = select.getAttribute("data-filter");
-          var have = row.getAttribute("data-" + key) || "";
-          return !want || have === want || have.indexOf(want + "/") === 0;
-        });
-        row.hidden = !ok;
-        if (ok) shown++;
-      });
-      if (count) count.textContent = "显示 " + shown + " / " + table.tBodies[0].rows.length + " 行";
-    }
-    Array.prototype.forEach.call(selects, function (select) { select.addEventListener("change", apply); });
-    apply();
-  }
-  function install() {
-    Array.prototype.forEach.call(document.querySelectorAll("table.nb-sortable"), function (table) {
-      if (!table.getAttribute("data-nb-ready")) { table.setAttribute("data-nb-ready", "1"); setupSorting(table); }
-    });
-    Array.prototype.forEach.call(document.querySelectorAll(".nb-summary"), setupFilters);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", install);
   else install();
@@ -208,23 +189,12 @@
       Array.prototype.forEach.call(form.querySelectorAll("select"), function (s) {
         s.addEventListener("change", s.getAttribute("data-filter") === "kind" ? function () { page = 0; filterAndSort(); } : choose);
       });
-      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, position) {
-        var key = th.getAttribute("data-key");
-        if (key === null) return;
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "nb-sort";
-        while (th.firstChild) button.appendChild(th.firstChild);
-        th.appendChild(button);
-        th.setAttribute("aria-sort", "none");
-        button.addEventListener("click", function () {
-          descending = th.getAttribute("aria-sort") === "ascending";
-          Array.prototype.forEach.call(table.tHead.rows[0].cells, function (o) { o.setAttribute("aria-sort", "none"); });
-          th.setAttribute("aria-sort", descending ? "descending" : "ascending");
-          sortKey = { key: parseInt(key, 10), cell: position };
-          page = 0;
-          filterAndSort();
-        });
+      table.setAttribute("data-keys", "required");  // the 核验 column has no key: it is not sortable
+      window.nianbaoSortButtons(table, function (th, position, down) {
+        descending = down;
+        sortKey = { key: parseInt(th.getAttribute("data-key"), 10), cell: position };
+        page = 0;
+        filterAndSort();
       });
       pager.addEventListener("click", function (event) {
         var step = event.target.getAttribute && event.target.getAttribute("data-step");

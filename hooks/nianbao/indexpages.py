@@ -49,14 +49,10 @@ def summary_csv(rows: list[SummaryRow]) -> str:
     return to_csv(header, lines, bom=True)
 
 
-def summary_table(rows: list[SummaryRow], uri: str, csv_uri: str, first: str = "机构") -> str:
-    """A sortable, filterable HTML table (the filters and sorting need JavaScript; the table does not)."""
-    regions = sorted({r.agency.region[0] + ("/" + r.agency.region[1] if len(r.agency.region) > 1 else "")
-                      for r in rows})
+def summary_table(rows: list[SummaryRow], uri: str, csv_uri: str) -> str:
+    """An agency's years side by side, sortable by any column (with JavaScript; it reads without)."""
     return environment().get_template("summary.html").render(
-        rows=rows, first=first, figure_names=FIGURE_NAMES, rate_names=RATE_NAMES,
-        formulas=figures.RATE_FORMULAS, regions=regions, kinds=sorted({r.agency.kind for r in rows}),
-        years=sorted({r.report.year for r in rows}, reverse=True),
+        rows=rows, figure_names=FIGURE_NAMES, rate_names=RATE_NAMES, formulas=figures.RATE_FORMULAS,
         report_href=lambda r: href(uri, report_uri(r)), csv_href=href(uri, csv_uri)).strip()
 
 
@@ -77,8 +73,7 @@ def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: B
     lines += ["", blocks.add(lambda: latest_summary(ordered, result, uri)), ""]
     lines += ["## 历年变化", "", blocks.add(lambda: agency_charts(agency, ordered[::-1])), ""]
     lines += ["## 历年报告", "",
-              blocks.add(lambda: summary_table(summary_rows(ordered, result), uri, f"{agency.slug}/summary.csv",
-                                               first="年度")), ""]
+              blocks.add(lambda: summary_table(summary_rows(ordered, result), uri, f"{agency.slug}/summary.csv")), ""]
     lines += ["", "## 跨年度核对", ""] + cross_year_lines(ordered[::-1], result, uri)
     return "\n".join(lines) + "\n"
 
