@@ -35,3 +35,19 @@ def test_the_built_quality_page_links_to_the_failing_report(built):  # noqa: F81
                             "html.parser")
     links = [a["href"] for a in listing.select("article table a")]
     assert links == ["../../luoyuan-songshan/2019/#check"]
+
+
+def test_the_agency_list_splits_by_region_when_it_would_grow_too_long(reports, monkeypatch):
+    from nianbao import agencylists
+
+    monkeypatch.setattr(agencylists, "PER_PAGE", 3)
+    for n, region in enumerate(["甲省/一市", "甲省/一市", "甲省/二市", "乙省/三市"]):
+        write_report(reports, report_data(slug=f"town-{n}", year=2022),
+                     agency={"name": f"第{n}镇人民政府", "kind": "乡镇", "region": region})
+    pages = {p.src_uri: p.content for p in agencylists.agencies_pages(check_path(reports))}
+    assert sorted(pages) == ["agencies/index.md", "agencies/乙省/index.md", "agencies/甲省/index.md"]
+    assert "| [甲省](甲省/index.md) | 3 |" in pages["agencies/index.md"]
+    province = pages["agencies/甲省/index.md"]
+    assert "共 3 个机构" in province and "## 一市" in province and "## 二市" in province
+    assert "- [第0镇人民政府](../../town-0/index.md)（乡镇）：[2022](../../town-0/2022.md)" in province
+    assert "返回[全部地区](../index.md)" in province

@@ -133,30 +133,6 @@ def cross_year_lines(reports: list[Report], result: Result, uri: str) -> list[st
     return lines or ["只有一个年度的报告，暂无跨年度核对。"]
 
 
-def agencies_index(result: Result) -> str:
-    uri = "agencies/index.md"
-    corpus = result.corpus
-    lines = ["# 按机构", "", f"共 {len(corpus.agencies)} 个机构，按所属地区排列。"
-             f"各地区的汇总见[按地区]({link(uri, 'regions/index.md')})。", ""]
-    tree: dict[tuple, list[Agency]] = defaultdict(list)
-    for agency in corpus.agencies.values():
-        tree[tuple(agency.region)].append(agency)
-    shown: set[tuple] = set()
-    for region in sorted(tree):
-        for depth in range(1, len(region) + 1):
-            if region[:depth] not in shown:
-                shown.add(region[:depth])
-                lines += [f"{'#' * min(depth + 1, 6)} {md_text(region[depth - 1])}", ""]
-        for agency in sorted(tree[region], key=lambda a: a.name):
-            years = [f"[{r.year}]({link(uri, report_uri(r))})" for r in corpus.reports_of(agency.slug)]
-            lines.append(f"- [{md_text(agency.name)}]({link(uri, agency_uri(agency.slug))})"
-                         f"（{md_text(agency.kind)}）：{' · '.join(years) or '暂无报告'}")
-        lines.append("")
-    if not corpus.agencies:
-        lines.append("暂无机构。在 reports/ 下添加机构目录后重新构建。")
-    return "\n".join(lines) + "\n"
-
-
 def years_index(result: Result) -> str:
     uri = "years/index.md"
     counts: dict[int, int] = defaultdict(int)

@@ -19,7 +19,8 @@ from .render import render_table
 from . import figures
 from .datapages import compare_page, data_files, region_pages
 from .qualitypages import passing_share, quality_pages
-from .indexpages import agencies_index, agency_page, year_page, years_index
+from .agencylists import agencies_pages
+from .indexpages import agency_page, year_page, years_index
 from .urls import (Blocks, Page, SiteInfo, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri,
                    year_uri)
 from .rules import RULES
@@ -45,7 +46,7 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
         blocks = Blocks()
         pages.append(Page(agency_uri(slug), agency_page(agency, corpus.reports_of(slug), result, blocks),
                           blocks=blocks, source=agency.path))
-    pages.append(Page("agencies/index.md", agencies_index(result), in_nav=True))
+    pages += agencies_pages(result)
     pages.append(Page("years/index.md", years_index(result), in_nav=True))
     blocks = Blocks()
     pages.append(Page("compare.md", compare_page(result, blocks), in_nav=True, blocks=blocks))
