@@ -194,18 +194,23 @@ def amount(cell: Cell):
 @rule("PLAUSIBLE", "W", "数字在任何机构可能填报的范围内（上限见格式定义），本年减少不超过上年数量")
 def plausible(report: Report) -> Iterator[Finding]:
     limits = report.edition.limits
-    for table, row, column, cell in cells(report):
-        if cell.value is None or (type(cell.value) is int and 0 <= cell.value <= 100000):
-            continue  # the common case, decided without a lookup
-        number, limit = amount(cell), limits.get(column.kind)
-        if number is not None and limit is not None and abs(number) > limit:
-            yield Finding(cell, f"{cell_name(table, row, column)}为 {cell.text}，超过合理上限 {limit:,}，"
-                                "请与原文核对（可能多打了数字或单位不对）")
-        elif column.kind == "change" and number is not None and number < 0:
-            before = report.cell(table.id, row.id, "previous")
-            if before is not None and before.number is not None and -number > before.number:
-                yield Finding(cell, f"{cell_name(table, row, column)}减少 {-number}，多于上一年项目数量 "
-                                    f"{before.number}（本年数量将为负数），请与原文核对")
+    for tid, rows in report.tables.items():
+        for row_id, row_cells in rows.items():
+            for i, cell in enumerate(row_cells):
+                value = cell.value
+                if value is None or (type(value) is int and 0 <= value <= 100000):
+                    continue  # nearly every cell, decided without a lookup
+                table = report.edition.tables[tid]
+                column, number = table.columns_of(row_id)[i], amount(cell)
+                limit = limits.get(column.kind)
+                if number is not None and limit is not None and abs(number) > limit:
+                    yield Finding(cell, f"{cell_name(table, table.row(row_id), column)}为 {cell.text}，超过合理上限 "
+                                        f"{limit:,}，请与原文核对（可能多打了数字或单位不对）")
+                elif column.kind == "change" and number is not None and number < 0:
+                    before = report.cell(tid, row_id, "previous")
+                    if before is not None and before.number is not None and -number > before.number:
+                        yield Finding(cell, f"{cell_name(table, table.row(row_id), column)}减少 {-number}，"
+                                            f"多于上一年项目数量 {before.number}（本年数量将为负数），请与原文核对")
 
 
 @rule("EDITION", "E", "格式版本与年度相符：2020 年及以前用 gov-2019，2021 年起用 gov-2021")
