@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -258,3 +259,23 @@ def test_other_files_say_what_they_are_and_what_to_do(tmp_path, monkeypatch, nam
     with pytest.raises(NotAReport, match=message) as raised:
         import_report(path, tmp_path / "reports", "x-town", 2022, name="某镇人民政府", region="某省")
     assert "编码" not in str(raised.value)
+
+
+def test_old_word_files_are_converted_with_libreoffice_when_it_is_installed(tmp_path, monkeypatch):
+    """A stand-in `soffice` on PATH, called as LibreOffice is (--headless --convert-to docx
+    --outdir DIR FILE), writes the converted document where LibreOffice would."""
+    converted = tmp_path / "converted.docx"
+    seed_as_docx(converted)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    soffice = bin_dir / "soffice"
+    soffice.write_text("#!/bin/sh\n# args: --headless --convert-to docx --outdir DIR FILE\n"
+                       f'name=$(basename "$6" .doc)\ncp "{converted}" "$5/$name.docx"\n', encoding="utf-8")
+    soffice.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    old = tmp_path / "松山镇2019.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    result = import_report(old, tmp_path / "reports", "luoyuan-songshan", 2019, name="罗源县松山镇人民政府",
+                           region="福建省/福州市/罗源县")
+    assert result.counts == {"certain": 198, "solved": 0, "uncertain": 0}
+    same_tables_as_seed(tmp_path / "reports/luoyuan-songshan/2019.yml")
