@@ -51,3 +51,12 @@ def test_the_agency_list_splits_by_region_when_it_would_grow_too_long(reports, m
     assert "共 3 个机构" in province and "## 一市" in province and "## 二市" in province
     assert "- [第0镇人民政府](../../town-0/index.md)（乡镇）：[2022](../../town-0/2022.md)" in province
     assert "返回[全部地区](../index.md)" in province
+
+
+def test_a_region_page_lists_a_bounded_number_of_units():
+    from nianbao import datapages
+
+    links = [(f"第{n}镇", f"../t{n}/2022/") for n in range(datapages.LIST_LIMIT + 5)]
+    html = datapages.link_list("所属单位报告：", links, more="../../agencies/")
+    assert html.count("<a ") == datapages.LIST_LIMIT + 1
+    assert html.endswith('……（另有 5 个，全部单位见<a href="../../agencies/">按机构</a>）</p>')

@@ -159,13 +159,14 @@ def region_year_page(entry: figures.RegionYear, result: Result, blocks: Blocks) 
     name = " / ".join(entry.region)
     # Long lists of links go in as HTML blocks: a province lists thousands of units.
     units = [(agencies[r.agency].name, href(uri, report_uri(r))) for r in entry.units]
+    more = href(uri, "agencies/index.md")
     lines = [f"# {md_text(name)} {entry.year} 年度汇总", "",
-             blocks.add(lambda: link_list(f"所属单位报告 {len(units)} 份（不含本级政府报告）：", units)), ""]
+             blocks.add(lambda: link_list(f"所属单位报告 {len(units)} 份（不含本级政府报告）：", units, more=more)), ""]
     if entry.units:
         lines += [blocks.add(lambda: units_chart(entry, result)), ""]
     if entry.missing:
         missing = [(agencies[s].name, href(uri, agency_uri(s))) for s in entry.missing]
-        lines += [blocks.add(lambda: link_list("上年有报告、本年未见报告的单位：", missing, strong=True)), ""]
+        lines += [blocks.add(lambda: link_list("上年有报告、本年未见报告的单位：", missing, strong=True, more=more)), ""]
     if entry.own is not None:
         lines += region_differences(entry, agencies, uri)
     summed = summed_report(entry)
@@ -176,9 +177,16 @@ def region_year_page(entry: figures.RegionYear, result: Result, blocks: Blocks) 
     return "\n".join(lines) + "\n"
 
 
-def link_list(lead: str, links: list[tuple[str, str]], strong: bool = False) -> str:
+LIST_LIMIT = 300  # links on one region page; a province of a national archive has thousands of units
+
+
+def link_list(lead: str, links: list[tuple[str, str]], strong: bool = False, more: str = "") -> str:
+    """Links after a lead; past LIST_LIMIT, the count and where to find the rest (`more`)."""
     lead = f"<strong>{escape(lead)}</strong>" if strong else escape(lead)
-    return f"<p>{lead}" + "、".join(f'<a href="{escape(h)}">{escape(t)}</a>' for t, h in links) + "</p>"
+    shown = "、".join(f'<a href="{escape(h)}">{escape(t)}</a>' for t, h in links[:LIST_LIMIT])
+    if len(links) > LIST_LIMIT:
+        shown += f'……（另有 {len(links) - LIST_LIMIT} 个，全部单位见<a href="{escape(more)}">按机构</a>）'
+    return f"<p>{lead}{shown}</p>"
 
 
 def region_differences(entry: figures.RegionYear, agencies, uri: str) -> list[str]:
