@@ -34,9 +34,6 @@ class Corpus:
     attachments: list[Path] = field(default_factory=list)  # original PDFs stored with reports
     cache: ParseCache | None = None  # open while loading
 
-    def reports_of(self, slug: str) -> list[Report]:
-        return sorted((r for r in self.reports if r.agency == slug), key=lambda r: r.year)
-
 
 def display_path(path: Path) -> str:
     """Paths as the editor typed them: relative to the working folder where possible."""
