@@ -8,11 +8,12 @@ per year (each within Pagefind's memory at build time); the search page merges t
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from html import escape
 from collections import defaultdict
@@ -57,6 +58,15 @@ def document(report: Report, agency) -> str:
     ])
 
 
+def run_pagefind(folder: Path, output: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(output),
+                           "--force-language", "zh", "--silent"], capture_output=True, text=True)
+    entry = output / "pagefind-entry.json"
+    if done.returncode != 0 or not entry.is_file():
+        raise RuntimeError(f"Pagefind 未能生成搜索索引（退出码 {done.returncode}）：{done.stderr.strip()[:500]}")
+    json.loads(entry.read_text(encoding="utf-8"))  # a cut-short entry file is an error, not a silent break
+
+
 def shards(result: Result) -> dict[str, list[Report]]:
     reports = [r for r in result.corpus.reports if r.agency in result.corpus.agencies]
     if len(reports) <= SHARD_ABOVE:
@@ -70,31 +80,23 @@ def shards(result: Result) -> dict[str, list[Report]]:
 def build_index(result: Result, site_dir: str) -> list[str]:
     """Write the index bundle(s) into the built site; returns the bundle folder names.
 
-    Each report becomes a bare page in a scratch folder that Pagefind reads in one call (the Python
-    wrapper answers one request per 0.1 s, too slow for a record per report).
+    Each report becomes a bare page in a scratch folder that Pagefind's own command indexes in one
+    run. The command, not the Python service API: the service is stopped as soon as it answers that
+    the files are written, and on a busy machine that has left files cut short (an empty
+    pagefind-entry.json, a search that never answers); the command exits only when it is done.
     """
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    async def write(name: str, reports: list[Report], scratch: Path) -> None:
-        folder = scratch / name
-        for report in reports:
-            page = folder / url_of(report_uri(report)) / "index.html"
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(document(report, result.corpus.agencies[report.agency]), encoding="utf-8")
-        output = Path(site_dir) / name
-        if output.exists():
-            shutil.rmtree(output)
-        config = IndexConfig(output_path=str(output), force_language="zh")
-        async with PagefindIndex(config=config) as index:
-            await index.add_directory(str(folder))
-
-    async def write_all(parts: dict[str, list[Report]], scratch: Path) -> None:
-        for name, reports in parts.items():
-            await write(name, reports, scratch)
-
-    parts = shards(result)
+    parts = {name: reports for name, reports in shards(result).items() if reports}  # no reports, no index
     with tempfile.TemporaryDirectory(prefix="nianbao-search-") as scratch:
-        asyncio.run(write_all(parts, Path(scratch)))
+        for name, reports in parts.items():
+            folder = Path(scratch) / name
+            for report in reports:
+                page = folder / url_of(report_uri(report)) / "index.html"
+                page.parent.mkdir(parents=True, exist_ok=True)
+                page.write_text(document(report, result.corpus.agencies[report.agency]), encoding="utf-8")
+            output = Path(site_dir) / name
+            if output.exists():
+                shutil.rmtree(output)
+            run_pagefind(folder, output)
     (Path(site_dir) / "search-bundles.json").write_text(
         json.dumps([f"{name}/" for name in sorted(parts)]) + "\n", encoding="utf-8")
     return sorted(parts)
