@@ -204,7 +204,12 @@ def build_search(config, result: Result | None, serving: bool = False) -> None:
         return
     from .search import build_index
 
+    from mkdocs.exceptions import PluginError
+
     started = time.monotonic()
-    bundles = build_index(result, config.site_dir)
+    try:
+        bundles = build_index(result, config.site_dir)
+    except (RuntimeError, ValueError, OSError) as err:  # a failed or cut-short index stops the build
+        raise PluginError(str(err)) from err
     log.info(f"搜索索引：{len(result.corpus.reports)} 份报告，{len(bundles)} 个索引包，"
              f"用时 {time.monotonic() - started:.2f} 秒")
