@@ -64,7 +64,10 @@ def run_pagefind(folder: Path, output: Path) -> None:
     entry = output / "pagefind-entry.json"
     if done.returncode != 0 or not entry.is_file():
         raise RuntimeError(f"Pagefind 未能生成搜索索引（退出码 {done.returncode}）：{done.stderr.strip()[:500]}")
-    json.loads(entry.read_text(encoding="utf-8"))  # a cut-short entry file is an error, not a silent break
+    try:
+        json.loads(entry.read_text(encoding="utf-8"))
+    except ValueError as err:  # a cut-short entry file is an error, not a search that silently never answers
+        raise RuntimeError(f"Pagefind 生成的 {entry.name} 不完整（{err}），请重新构建") from err
 
 
 def shards(result: Result) -> dict[str, list[Report]]:
