@@ -48,6 +48,8 @@ def with_agency(reports: Path, **changes) -> Path:
     ("name", "测试\u200b镇", "FMT-TEXT"),
     ("name", "测试\x07镇", "FMT-TEXT"),
     ("name", "测" * 81, "FMT-TEXT"),
+    ("name", '=HYPERLINK("https://evil.example","点击")', "FMT-TEXT"),
+    ("name", "@SUM(1+1)", "FMT-TEXT"),
     ("region", "测试省/../../index", "FMT-REGION"),
     ("region", "测试省//测试县", "FMT-REGION"),
     ("region", "测试省/ 测试市", "FMT-REGION"),
@@ -121,7 +123,7 @@ hostile_text = st.text(alphabet=HOSTILE, min_size=1, max_size=30) | st.text(min_
 
 
 def is_harmful(text: str, limit: int) -> bool:
-    return any(char_problem(ch) for ch in text) or len(text) > limit
+    return any(char_problem(ch) for ch in text) or len(text) > limit or text.startswith(("=", "+", "@"))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -41,8 +41,13 @@ def char_problem(ch: str) -> str | None:
     return None
 
 
+FORMULA_START = ("=", "+", "@")  # a spreadsheet opening the CSV downloads would run the value as a formula
+
+
 def text_problem(text: str, field: str) -> tuple[int, str] | None:
     """(offset, message) for the first thing wrong with a one-line metadata text, or None."""
+    if text.startswith(FORMULA_START):
+        return 0, f"以“{text[0]}”开头（打开数据下载的电子表格会把它当作公式）"
     for offset, ch in enumerate(text):
         why = char_problem(ch)
         if why is not None:
