@@ -44,17 +44,17 @@ def char_problem(ch: str) -> str | None:
 FORMULA_START = ("=", "+", "@")  # a spreadsheet opening the CSV downloads would run the value as a formula
 
 
-def text_problem(text: str, field: str) -> tuple[int, str] | None:
-    """(offset, message) for the first thing wrong with a one-line metadata text, or None."""
+def text_problem(text: str, field: str) -> str | None:
+    """What is wrong with a one-line metadata text (the first thing found), or None."""
     if text.startswith(FORMULA_START):
-        return 0, f"以“{text[0]}”开头（打开数据下载的电子表格会把它当作公式）"
-    for offset, ch in enumerate(text):
+        return f"以“{text[0]}”开头（打开数据下载的电子表格会把它当作公式）"
+    for ch in text:
         why = char_problem(ch)
         if why is not None:
-            return offset, f"含有{why}"
+            return f"含有{why}"
     limit = MAX_LENGTH[field]
     if len(text) > limit:
-        return limit, f"过长（{len(text)} 个字符，最多 {limit} 个）"
+        return f"过长（{len(text)} 个字符，最多 {limit} 个）"
     return None
 
 
@@ -77,7 +77,7 @@ def region_problem(region: str) -> str | None:
             return f"{where}含有字符“{bad}”（地区名称会成为网址的一部分）"
         found = text_problem(segment, "segment")
         if found is not None:
-            return f"{where}{found[1]}"
+            return f"{where}{found}"
     return None
 
 

@@ -76,10 +76,14 @@ class Checker:
 
     def plain(self, mapping: dict, key: str, field: str, where: tuple = ()) -> str | None:
         """A one-line text that reaches pages (a name, a title): no markup, no invisible characters."""
-        text = self.text(mapping, key, where)
+        return self.checked(self.text(mapping, key, where), where + (key,), field,
+                            f"“{key}”（{KEY_NAMES.get(key, key)}）")
+
+    def checked(self, text: str | None, where: tuple, field: str, what: str) -> str | None:
+        """`text` if it may reach a page, else None with a located FMT-TEXT problem."""
         found = None if text is None else fields.text_problem(text, field)
         if found is not None:
-            self.at(where + (key,), "FMT-TEXT", f"“{key}”（{KEY_NAMES.get(key, key)}）{found[1]}")
+            self.at(where, "FMT-TEXT", f"{what}{found}")
             return None
         return text
 
@@ -179,15 +183,6 @@ def records(c: Checker, value: Any, key: str, names: tuple[str, str], what: str)
         yield where, c.text(item, names[0], where), c.text(item, names[1], where)
 
 
-def checked_text(c: Checker, text: str | None, where: tuple, field: str, what: str) -> str | None:
-    """`text` if it may reach a page, else None with a located FMT-TEXT problem."""
-    found = None if text is None else fields.text_problem(text.strip(), field)
-    if found is not None:
-        c.at(where, "FMT-TEXT", f"{what}{found[1]}")
-        return None
-    return text
-
-
 STORED_FILE = re.compile(r"^files/\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
 
 
@@ -196,7 +191,7 @@ def check_attachments(c: Checker, value: Any) -> list[dict]:
     (files/<year>-<name>.pdf in the agency folder)."""
     found = []
     for where, title, url in records(c, value, "attachments", ("title", "url"), "附件"):
-        title = checked_text(c, title, where + ("title",), "attachment", "附件标题")
+        title = c.checked(title, where + ("title",), "attachment", "附件标题")
         if url and fields.url_problem(url) and not STORED_FILE.match(url):
             c.at(where + ("url",), "FMT-VALUE",
                  f"附件地址“{url}”应为 http(s):// 链接，或机构目录下的 files/<年度>-<名称>.pdf")
@@ -231,7 +226,7 @@ def check_acknowledged(c: Checker, value: Any) -> dict[str, str]:
     for where, rule, reason in records(c, value, "acknowledged", ("rule", "reason"), "已确认的问题"):
         if rule is not None and (not RULE_ID.match(rule) or rule.startswith(("FMT-", "MD-"))):
             c.at(where + ("rule",), "FMT-VALUE", f"“{rule}”不是可以确认的规则代码（格式问题必须改正）")
-        elif rule and checked_text(c, reason, where + ("reason",), "reason", f"确认 {rule} 的原因"):
+        elif rule and c.checked(reason and reason.strip(), where + ("reason",), "reason", f"确认 {rule} 的原因"):
             found[rule] = reason
         elif rule is not None and not (reason or "").strip():
             c.at(where, "FMT-VALUE", f"确认 {rule} 时必须写明原因（reason）")
