@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import editions
 from ..check import check_path
 from ..dump import Comments, Raw, report_yaml, scalar, write_atomic
-from ..load import RESERVED_SLUGS, SLUG
+from ..load import RESERVED_SLUGS, SLUG, load_corpus
 from ..scaffold import guess_kind
 from . import solver
 from .narrative import narrative
@@ -225,7 +225,7 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
             result.written = []
             return result
     source = read_source(path)
-    earlier = check_path(reports, only={slug}).corpus.reports if folder.is_dir() else []
+    earlier = load_corpus(reports, only={slug}).reports if folder.is_dir() else []  # read only: no rules needed
     result = read_report_source(source, year, next((r for r in earlier if r.year == year - 1), None))
     data = dict(result.data)
     data.update({"agency": slug, "year": year, "title": source.meta.get("title")})
