@@ -24,6 +24,18 @@ def on_files(files, config, **kwargs):
     return site.add_pages(files, config, _result)
 
 
+def on_nav(nav, config, files, **kwargs):
+    return site.prepare_pages(nav, config, files)
+
+
+def on_env(env, config, files, **kwargs):
+    return site.render_pages(env, config)
+
+
+def on_template_context(context, template_name, **kwargs):
+    return site.template_context(context, template_name)
+
+
 def on_page_markdown(markdown, page, **kwargs):
     return site.home_markdown(markdown, page, _result)
 
@@ -41,10 +53,8 @@ def on_post_template(output, template_name, **kwargs):
 
 
 def on_post_build(config, **kwargs):
-    site.write_data_files(config)
-    site.remove_scratch()
-    site.build_search(config, _result, serving=_command == "serve")
+    site.finish_site(config, _result, serving=_command == "serve")
 
 
 def on_build_error(error, **kwargs):
-    site.remove_scratch()
+    site.abandon()

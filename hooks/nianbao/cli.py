@@ -20,6 +20,7 @@ from .schema import AGENCY_KINDS
 from .schemas import write_schemas
 from .model import Problem
 from .parallel import Tally, check_tally
+from . import merge
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="生成报告 YAML 的 JSON Schema（供编辑器补全和提示）")
     schema.add_argument("--out", default="docs/schemas", help="输出目录（默认 docs/schemas）")
     schema.set_defaults(run=run_schema)
+    merge.add_command(commands)
     return parser
 
 

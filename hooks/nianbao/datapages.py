@@ -24,15 +24,18 @@ def data_files(result: Result) -> list[Page]:
     corpus = result.corpus
     reports = [r for r in corpus.reports if r.agency in corpus.agencies]
     rows = summary_rows(reports, result)
-    files = [Page(LONG_CSV, export.long_csv(reports)),
-             Page(WIDE_CSV, export.wide_csv(reports, corpus.agencies)),
+    # The large files are made by the worker that writes them (functools.partial), not here.
+    files = [Page(LONG_CSV, functools.partial(export.long_csv, reports)),
+             Page(WIDE_CSV, functools.partial(export.wide_csv, reports, corpus.agencies)),
              Page("data/datapackage.json", export.datapackage(LONG_CSV.split("/")[-1], WIDE_CSV.split("/")[-1])),
-             Page(SUMMARY_CSV, summary_csv(rows))]
+             Page(SUMMARY_CSV, functools.partial(summary_csv, rows))]
     for report in reports:
-        problems = result.by_report.get(report.key, [])
-        files.append(Page(report_data_uri(report, "data.json"),
-                          export.report_json(report, corpus.agencies[report.agency], problems), source=report.path))
-        files.append(Page(report_data_uri(report, "tables.csv"), export.report_csv(report), source=report.path))
+        agency, problems = corpus.agencies[report.agency], result.by_report.get(report.key, [])
+        files.append(Page(report_data_uri(report, "data.json"), functools.partial(export.report_json, report, agency,
+                                                                                 problems),
+                          source=report.path, unit=report.agency))
+        files.append(Page(report_data_uri(report, "tables.csv"), functools.partial(export.report_csv, report),
+                          source=report.path, unit=report.agency))
     by_year, by_agency = defaultdict(list), defaultdict(list)
     for row in rows:
         by_year[row.report.year].append(row)
@@ -41,7 +44,8 @@ def data_files(result: Result) -> list[Page]:
         files.append(Page(f"years/{year}.csv", summary_csv(items)))
     files += chunk_files(rows)
     for slug, items in by_agency.items():
-        files.append(Page(f"{slug}/summary.csv", summary_csv(sorted(items, key=lambda r: -r.report.year))))
+        files.append(Page(f"{slug}/summary.csv", summary_csv(sorted(items, key=lambda r: -r.report.year)),
+                          unit=slug))
     return files
 
 

@@ -41,14 +41,14 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
             blocks = Blocks()
             content = report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, []), site,
                                   previous.get(r.key), blocks)
-            pages.append(Page(report_uri(r), content, blocks=blocks, source=r.path))
+            pages.append(Page(report_uri(r), content, blocks=blocks, source=r.path, unit=r.agency))
     by_agency = defaultdict(list)  # one pass, not a scan of every report for every agency
     for report in corpus.reports:
         by_agency[report.agency].append(report)
     for slug, agency in corpus.agencies.items():
         blocks = Blocks()
         pages.append(Page(agency_uri(slug), agency_page(agency, by_agency[slug], result, blocks),
-                          blocks=blocks, source=agency.path))
+                          blocks=blocks, source=agency.path, unit=slug))
     pages += agencies_pages(result)
     pages.append(Page("years/index.md", years_index(result), in_nav=True))
     blocks = Blocks()

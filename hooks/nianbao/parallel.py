@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Problem
+from .units import job_count
 
 MIN_AGENCIES_PER_JOB = 50  # below this, starting workers costs more than it saves
 
@@ -23,13 +24,6 @@ class Tally:
     agencies: int = 0
     reports: int = 0
     problems: list[Problem] = field(default_factory=list)
-
-
-def job_count() -> int:
-    setting = os.environ.get("NIANBAO_JOBS", "").strip()
-    if setting.isdigit() and int(setting) > 0:
-        return int(setting)
-    return os.cpu_count() or 1
 
 
 def check_folders(root: str, names: list[str]) -> Tally:

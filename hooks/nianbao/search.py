@@ -80,26 +80,37 @@ def shards(result: Result) -> dict[str, list[Report]]:
     return dict(by_year)
 
 
-def build_index(result: Result, site_dir: str) -> list[str]:
-    """Write the index bundle(s) into the built site; returns the bundle folder names.
-
-    Each report becomes a bare page in a scratch folder that Pagefind's own command indexes in one
-    run. The command, not the Python service API: the service is stopped as soon as it answers that
-    the files are written, and on a busy machine that has left files cut short (an empty
-    pagefind-entry.json, a search that never answers); the command exits only when it is done.
-    """
-    parts = {name: reports for name, reports in shards(result).items() if reports}  # no reports, no index
-    with tempfile.TemporaryDirectory(prefix="nianbao-search-") as scratch:
-        for name, reports in parts.items():
-            folder = Path(scratch) / name
-            for report in reports:
-                page = folder / url_of(report_uri(report)) / "index.html"
+def write_documents(result: Result, folder: Path, owns=lambda slug: True) -> None:
+    """One bare page per report (of the agencies `owns` accepts) under folder/<bundle>/."""
+    for name, reports in shards(result).items():
+        for report in reports:
+            if owns(report.agency):
+                page = folder / name / url_of(report_uri(report)) / "index.html"
                 page.parent.mkdir(parents=True, exist_ok=True)
                 page.write_text(document(report, result.corpus.agencies[report.agency]), encoding="utf-8")
-            output = Path(site_dir) / name
-            if output.exists():
-                shutil.rmtree(output)
-            run_pagefind(folder, output)
+
+
+def index_documents(folder: Path, site_dir: str) -> list[str]:
+    """Index each bundle folder under `folder` into the site; returns the bundle names.
+
+    Pagefind's own command, not its Python service API: the service is stopped as soon as it
+    answers that the files are written, and on a busy machine that has left files cut short (an
+    empty pagefind-entry.json, a search that never answers); the command exits only when done.
+    A shard build writes its documents only; `nianbao merge` indexes all shards' together.
+    """
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    for name in names:  # no reports, no index
+        output = Path(site_dir) / name
+        if output.exists():
+            shutil.rmtree(output)
+        run_pagefind(folder / name, output)
     (Path(site_dir) / "search-bundles.json").write_text(
-        json.dumps([f"{name}/" for name in sorted(parts)]) + "\n", encoding="utf-8")
-    return sorted(parts)
+        json.dumps([f"{name}/" for name in names]) + "\n", encoding="utf-8")
+    return names
+
+
+def build_index(result: Result, site_dir: str) -> list[str]:
+    """Write the index bundle(s) into the built site; returns the bundle folder names."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-search-") as scratch:
+        write_documents(result, Path(scratch))
+        return index_documents(Path(scratch), site_dir)

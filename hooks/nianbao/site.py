@@ -1,19 +1,19 @@
 """The adapter between the library and MkDocs (or its drop-in fork ProperDocs).
 
-Only this module and the hook file know MkDocs' objects; under `properdocs` the `mkdocs.*`
-imports are redirected to ProperDocs by ProperDocs itself.
+Only this module, pagebuild.py and renderpool.py (the generated pages' share of the build) and
+the hook file know MkDocs' objects; under `properdocs` the `mkdocs.*` imports are redirected to
+ProperDocs by ProperDocs itself.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
+from . import pagebuild
 from .check import Result, check_path
 from .csp import add_policy
 from .outputs import output_problems
@@ -23,7 +23,6 @@ from .safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BLOCKS: dict = {}  # page source -> its deferred HTML fragments (see urls.Blocks)
-SCRATCH: list[Path] = []  # folders holding generated data files until MkDocs has copied them
 GENERATED: set[str] = set()  # source URIs of the pages made from report data
 
 
@@ -67,6 +66,7 @@ def check_reports(config) -> Result:
     """Check everything before anything is written; a blocking problem stops the build."""
     from mkdocs.exceptions import PluginError
 
+    pagebuild.start(config)
     only, year = preview_target()
     result = check_path(reports_dir(config), only={only} if only else None)
     if only:
@@ -96,12 +96,10 @@ def check_reports(config) -> Result:
 
 
 def add_pages(files, config, result: Result):
-    from mkdocs.structure.files import File, InclusionLevel
+    from mkdocs.structure.files import InclusionLevel
 
     info = SiteInfo(name=config.site_name, url=config.site_url or None)
     BLOCKS.clear()
-    scratch = Path(tempfile.mkdtemp(prefix="nianbao-data-"))
-    SCRATCH.append(scratch)
     pages = site_pages(result, info)
     problems = output_problems(pages, {file.dest_uri: f"docs/{file.src_uri}" for file in files})
     if problems:
@@ -116,18 +114,14 @@ def add_pages(files, config, result: Result):
             BLOCKS[page.src_uri] = page.blocks
         if page.src_uri.endswith(".md"):
             GENERATED.add(page.src_uri)
-            file = File.generated(config, page.src_uri, content=page.content)
+            file = pagebuild.add_page(config, page)
         else:
-            # Data files wait on disk, not in memory. Per-report and per-agency ones are linked
-            # only from generated HTML and are moved into the site after the pages
-            # (write_data_files); the repo-wide ones under data/ are linked from
-            # docs/data/index.md, so MkDocs must know them and copies them itself.
-            path = scratch / page.src_uri
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(page.content, encoding="utf-8")
+            # Data files are written by the workers with their unit (see pagebuild.py). MkDocs
+            # needs to know only those under data/, which docs/data/index.md links to.
+            pagebuild.add_data(page)
             if not page.src_uri.startswith("data/"):
                 continue
-            file = File.generated(config, page.src_uri, abs_src_path=str(path))
+            file = pagebuild.placeholder(config, page.src_uri)
         # Report and agency pages stay out of the global nav: MkDocs renders the nav into every
         # page, which is quadratic in the number of reports.
         file.inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -142,8 +136,43 @@ def add_attachments(files, config, result: Result) -> None:
 
     root = Path(result.corpus.root)
     for path in result.corpus.attachments:
+        if not pagebuild.owns(path.relative_to(root).parts[0], ""):
+            continue
         files.append(File(path.relative_to(root).as_posix(), str(root), config.site_dir,
                           config.use_directory_urls))
+
+
+def prepare_pages(nav, config, files):
+    pagebuild.prepare(nav, files, config)
+    return nav
+
+
+def render_pages(env, config):
+    """The generated pages, on every core, before MkDocs writes anything (see renderpool.py)."""
+    pagebuild.render(env, config, BLOCKS)
+    return env
+
+
+def template_context(context, name: str):
+    if name == "sitemap.xml" and pagebuild.BUILD.files is not None:
+        context["pages"] = pagebuild.sitemap_pages(pagebuild.BUILD.files)
+    return context
+
+
+def finish_site(config, result: Result | None, serving: bool) -> None:
+    """After MkDocs' own pages: the generated ones, the data files, then search (or, for a shard,
+    what `nianbao merge` needs to make it)."""
+    pagebuild.finish(config, preview=preview_target()[0] is not None)
+    if result is not None and pagebuild.BUILD.shard is not pagebuild.WHOLE:
+        pagebuild.hand_off(result, config)
+        log.info(f"分片 {pagebuild.BUILD.shard.label} 不生成搜索索引：`nianbao merge` 合并各分片时生成")
+        return
+    build_search(config, result, serving=serving)
+
+
+def abandon() -> None:
+    """A failed build leaves no scratch folders behind (a temporary cache is one)."""
+    pagebuild.abandon()
 
 
 def home_markdown(markdown: str, page, result: Result | None) -> str:
@@ -172,21 +201,6 @@ def page_output(output: str, page) -> str:
 def template_output(output: str, name: str) -> str:
     """Pages the theme makes without a source (404.html) carry the same policy."""
     return add_policy(output) if name.endswith(".html") else output
-
-
-def write_data_files(config) -> None:
-    """Move the staged per-report data files into the finished site."""
-    for scratch in SCRATCH:
-        for path in scratch.rglob("*"):
-            if path.is_file() and not path.relative_to(scratch).as_posix().startswith("data/"):
-                target = Path(config.site_dir) / path.relative_to(scratch)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(str(path), target)
-
-
-def remove_scratch() -> None:
-    while SCRATCH:
-        shutil.rmtree(SCRATCH.pop(), ignore_errors=True)
 
 
 SERVE_INDEX_LIMIT = 500  # reports; a larger preview skips the search index unless asked

@@ -38,6 +38,14 @@ class Blocks:
 
     def __init__(self):
         self.makers: dict[str, Callable[[], str]] = {}
+        self.fragments: dict[str, str] = {}  # made ones, kept until the page is written
+
+    def made(self) -> list[str]:
+        """Every fragment, made once: the build cache keys a page by them before rendering it."""
+        for token, maker in self.makers.items():
+            if token not in self.fragments:
+                self.fragments[token] = maker()
+        return list(self.fragments.values())
 
     def add(self, maker: Callable[[], str]) -> str:
         token = f"§§nianbao-block-{len(self.makers)}§§"
@@ -46,17 +54,23 @@ class Blocks:
 
     def fill(self, html: str) -> str:
         for token, maker in self.makers.items():
-            html = html.replace(f"<p>{token}</p>", maker(), 1)
+            fragment = self.fragments.pop(token, None)
+            html = html.replace(f"<p>{token}</p>", maker() if fragment is None else fragment, 1)
         return html
 
 
 @dataclass
 class Page:
     src_uri: str  # e.g. luoyuan-songshan/2019.md, or a data file such as data/cells-long.csv
-    content: str
+    content: str | Callable[[], str]  # a data file's may be made late, by the worker that writes it
     in_nav: bool = False
     blocks: Blocks | None = None
     source: str = "本站生成"  # the input it comes from, named when two outputs collide
+    unit: str | None = None  # the agency whose folder alone determines it (its slug), else None
+
+    @property
+    def text(self) -> str:
+        return self.content() if callable(self.content) else self.content
 
 
 # Front matter for pages of wide tables: no side navigation or table of contents beside them.

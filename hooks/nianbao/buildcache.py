@@ -1,0 +1,121 @@
+"""Rendered pages stored by content, so a rebuild renders only the units whose inputs changed.
+
+An entry is keyed by everything its HTML is made from: the build's fingerprint (code, theme,
+mkdocs.yml, engine versions, site address), each page's source and the HTML fragments filled into
+it. Equal keys mean equal pages, so an entry is reused as it stands. Each entry lists the SHA-256 of
+its files; one that does not match (a damaged disk, a cut-short copy, a hand edit) is removed and
+rendered again, never served. Entries are written to a scratch folder and renamed into place, so
+a build stopped half way leaves no half entry.
+
+NIANBAO_CACHE sets the folder (default `.cache/nianbao/` beside mkdocs.yml); NIANBAO_CACHE=off
+keeps the entries in a temporary folder for this build only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+LAYOUT = "pages-v1"
+MANIFEST = "manifest.json"
+
+
+def cache_root(config_dir: Path) -> tuple[Path, bool]:
+    """The cache folder and whether it outlives the build."""
+    setting = os.environ.get("NIANBAO_CACHE", "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return Path(tempfile.mkdtemp(prefix="nianbao-pages-")), False
+    return (Path(setting) if setting else config_dir / ".cache" / "nianbao"), True
+
+
+def unit_key(fingerprint: str, unit: str, parts: list[tuple[str, str, list[str]]]) -> str:
+    """parts: (source URI, Markdown source, filled-in fragments) of each page of the unit."""
+    digest = hashlib.sha256(f"{fingerprint}\0{unit}\0".encode())
+    for uri, markdown, fragments in parts:
+        for piece in (uri, markdown, *fragments):
+            data = piece.encode("utf-8", errors="surrogatepass")
+            digest.update(len(data).to_bytes(8, "big") + data)  # length-prefixed: no two splits collide
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+class PageCache:
+    def __init__(self, root: Path, persistent: bool = True):
+        self.root = root
+        self.persistent = persistent
+        self.entries = root / LAYOUT
+
+    def entry(self, key: str) -> Path:
+        return self.entries / key[:2] / key
+
+    def files(self, key: str) -> list[str] | None:
+        """The entry's files if it is complete and every file is what was stored, else None
+        (and a damaged entry is removed so that it is written again)."""
+        folder = self.entry(key)
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            listed = manifest["files"]
+            for name, digest in listed.items():
+                if hashlib.sha256((folder / "files" / name).read_bytes()).hexdigest() != digest:
+                    raise ValueError(name)
+        except FileNotFoundError:
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        return sorted(listed)
+
+    def staging(self, key: str) -> Path:
+        """A fresh folder to render the unit into; `store` moves it into place."""
+        scratch = self.root / "tmp"
+        scratch.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"{key[:16]}-", dir=scratch))
+        (folder / "files").mkdir()
+        return folder
+
+    def store(self, key: str, staging: Path) -> list[str]:
+        written = sorted(p.relative_to(staging / "files").as_posix()
+                         for p in (staging / "files").rglob("*") if p.is_file())
+        listed = {name: hashlib.sha256((staging / "files" / name).read_bytes()).hexdigest() for name in written}
+        (staging / MANIFEST).write_text(json.dumps({"files": listed}, ensure_ascii=False, sort_keys=True),
+                                        encoding="utf-8")
+        target = self.entry(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():  # a concurrent build stored the same pages: equal key, equal content
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            try:
+                os.rename(staging, target)
+            except OSError:
+                shutil.rmtree(staging, ignore_errors=True)
+        return written
+
+    def copy_into(self, key: str, names: list[str], site_dir: Path) -> None:
+        source = self.entry(key) / "files"
+        for name in names:
+            target = site_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / name, target)
+
+    def prune(self, used: set[str]) -> int:
+        """Drop entries this build did not use, so the cache holds about one site."""
+        removed = 0
+        if not self.entries.is_dir():
+            return removed
+        for bucket in self.entries.iterdir():
+            for folder in (bucket.iterdir() if bucket.is_dir() else ()):
+                if folder.name not in used:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed += 1
+        shutil.rmtree(self.root / "tmp", ignore_errors=True)
+        return removed
+
+    def close(self) -> None:
+        if not self.persistent:
+            shutil.rmtree(self.root, ignore_errors=True)

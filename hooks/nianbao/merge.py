@@ -1,0 +1,141 @@
+"""`nianbao merge`: the shards of a build (NIANBAO_SHARD=K/N) put together into one site.
+
+Each shard holds its own agencies' pages and summary pages, and the pages every shard makes
+alike (hand-written pages, theme files, the sitemap). Files are copied as they are; a file that
+two shards both hold must be byte for byte the same, else the shards came from different inputs
+and the merge stops naming the files. The search index is made here, over all shards' documents,
+so the merged site equals the one made by a single `mkdocs build`.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pagebuild import HANDOFF, STAMP
+
+
+@dataclass
+class Merged:
+    files: int = 0
+    bundles: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_stamps(folders: list[Path]) -> tuple[list[dict], list[str]]:
+    stamps, problems = [], []
+    for folder in folders:
+        try:
+            stamps.append(json.loads((folder / HANDOFF / STAMP).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            problems.append(f"{folder}：不是分片构建的输出（缺少 {HANDOFF}/{STAMP}；请用 NIANBAO_SHARD=K/N mkdocs build 构建）")
+        except (OSError, ValueError) as err:
+            problems.append(f"{folder}：{HANDOFF}/{STAMP} 无法读取（{err}）")
+    return stamps, problems
+
+
+def stamp_problems(folders: list[Path], stamps: list[dict]) -> list[str]:
+    """All N shards, once each, of one build (the same code, config and reports)."""
+    problems = []
+    counts = {s.get("of") for s in stamps}
+    if len(counts) != 1:
+        return [f"各分片的总片数不一致：{sorted(map(str, counts))}"]
+    count = counts.pop()
+    numbers = [s.get("shard") for s in stamps]
+    for number in range(1, count + 1):
+        if numbers.count(number) != 1:
+            places = [str(f) for f, n in zip(folders, numbers) if n == number]
+            problems.append(f"分片 {number}/{count} " + (f"出现了 {len(places)} 次：{'、'.join(places)}" if places else "缺少"))
+    if len({(s.get("fingerprint"), s.get("reports")) for s in stamps}) != 1:
+        problems.append("各分片不是由同一版本的代码、配置和报告构建的（指纹或报告数不同），请用同一提交重新构建")
+    return problems
+
+
+def copy_tree(source: Path, site: Path, owner: dict[str, Path], problems: list[str]) -> int:
+    copied = 0
+    for folder, dirs, names in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not (folder == str(source) and d == HANDOFF))
+        for name in sorted(names):
+            path = Path(folder) / name
+            relative = path.relative_to(source).as_posix()
+            target = site / relative
+            if relative in owner:
+                if not filecmp.cmp(path, target, shallow=False):
+                    problems.append(f"{relative}：{owner[relative]} 与 {source} 中的内容不同（各分片应由同一提交构建）")
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            owner[relative] = source
+            copied += 1
+    return copied
+
+
+def merge(folders: list[Path], site: Path, search: bool = True) -> Merged:
+    """Every problem is listed; the site is written only when the shards fit together."""
+    result = Merged()
+    stamps, result.problems = read_stamps(folders)
+    if not result.problems:
+        result.problems = stamp_problems(folders, stamps)
+    resolved = site.resolve()
+    for folder in folders:
+        if resolved == folder.resolve() or resolved in folder.resolve().parents:
+            result.problems.append(f"输出目录 {site} 不能是分片目录 {folder} 或其上级")
+    if result.problems:
+        return result
+    if site.exists():
+        shutil.rmtree(site)
+    site.mkdir(parents=True)
+    owner: dict[str, Path] = {}
+    for folder in folders:
+        result.files += copy_tree(folder, site, owner, result.problems)
+    if search and not result.problems:
+        result.bundles = merge_search(folders, site)
+    return result
+
+
+def merge_search(folders: list[Path], site: Path) -> list[str]:
+    from .search import index_documents
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-merge-search-") as scratch:
+        for folder in folders:
+            documents = folder / HANDOFF / "search"
+            if documents.is_dir():
+                shutil.copytree(documents, scratch, dirs_exist_ok=True)
+        return index_documents(Path(scratch), str(site))
+
+
+def add_command(commands) -> None:
+    merge_cmd = commands.add_parser("merge", help="把分片构建（NIANBAO_SHARD=K/N）的输出合并为完整网站",
+                                    description="合并各分片构建的输出目录，检查它们来自同一次构建，并生成整个网站的搜索索引")
+    merge_cmd.add_argument("folders", nargs="+", metavar="分片目录", help="各分片 `mkdocs build -d` 的输出目录")
+    merge_cmd.add_argument("-d", "--site-dir", required=True, metavar="网站目录", help="合并后的网站目录（已有内容会被清空）")
+    merge_cmd.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import sys
+
+    folders = [Path(f) for f in args.folders]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        print(f"nianbao: 找不到分片目录“{'、'.join(missing)}”", file=sys.stderr)
+        return 2
+    search = os.environ.get("NIANBAO_SEARCH", "").lower() not in ("off", "0", "no", "false")
+    try:
+        result = merge(folders, Path(args.site_dir), search=search)
+    except (RuntimeError, OSError) as err:
+        print(f"nianbao: 合并失败：{err}", file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(f"error[MERGE] {problem}", file=sys.stderr)
+    if result.problems:
+        print(f"未能合并：{len(result.problems)} 个问题", file=sys.stderr)
+        return 1
+    index = f"，搜索索引 {len(result.bundles)} 个索引包" if search else "，未生成搜索索引（NIANBAO_SEARCH=off）"
+    print(f"已合并 {len(folders)} 个分片：{result.files} 个文件{index} → {args.site_dir}")
+    return 0

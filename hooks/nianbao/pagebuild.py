@@ -1,0 +1,158 @@
+"""The generated pages' part of a MkDocs build: what this build renders, where, and what it hands on.
+
+`mkdocs build` checks the whole repo and knows every page (links, nav and sitemap need them all),
+but renders only the units of its shard (NIANBAO_SHARD=K/N; the whole site when unset) through
+the worker pool (renderpool.py) and the build cache (buildcache.py). A shard build also leaves its
+search documents and a stamp in `<site>/.nianbao/` for `nianbao merge` (merge.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .buildcache import PageCache, cache_root
+from .units import WHOLE, Shard, fingerprint, job_count, parse_shard, unit_of
+
+log = logging.getLogger("mkdocs.plugins.nianbao")
+HANDOFF = ".nianbao"  # in a shard's output folder: what `nianbao merge` needs besides the pages
+STAMP = "shard.json"
+
+
+@dataclass
+class PageBuild:
+    shard: Shard = WHOLE
+    units: dict[str, list[str]] = field(default_factory=dict)  # owned unit -> its pages' and files' sources
+    data: dict[str, object] = field(default_factory=dict)  # source -> urls.Page of an owned data file
+    sources: dict[str, str] = field(default_factory=dict)  # page source -> input file, for messages
+    nav: object = None
+    files: object = None
+    cache: PageCache | None = None
+    outcomes: list = field(default_factory=list)
+    fingerprint: str = ""
+
+
+BUILD = PageBuild()
+
+
+def start(config) -> Shard:
+    """A new build: which shard it is (a malformed NIANBAO_SHARD stops it with the reason)."""
+    from mkdocs.exceptions import PluginError
+
+    global BUILD
+    try:
+        shard = parse_shard(os.environ.get("NIANBAO_SHARD"))
+    except ValueError as err:
+        raise PluginError(str(err)) from err
+    BUILD = PageBuild(shard=shard)
+    return shard
+
+
+def owns(unit: str | None, src_uri: str) -> bool:
+    return BUILD.shard.owns(unit_of(src_uri, unit))
+
+
+def add_page(config, page) -> object:
+    """The MkDocs file for a generated page: deferred to the workers, and theirs if this shard's."""
+    from .renderpool import deferred_file
+
+    file = deferred_file(config, page.src_uri, page.content)
+    if owns(page.unit, page.src_uri):
+        BUILD.units.setdefault(unit_of(page.src_uri, page.unit), []).append(page.src_uri)
+        BUILD.sources[page.src_uri] = page.source
+    return file
+
+
+def add_data(page) -> None:
+    if owns(page.unit, page.src_uri):
+        BUILD.units.setdefault(unit_of(page.src_uri, page.unit), []).append(page.src_uri)
+        BUILD.data[page.src_uri] = page
+        BUILD.sources[page.src_uri] = page.source
+
+
+def placeholder(config, src_uri: str) -> object:
+    """A file another shard writes: links to it resolve, this build does not write it."""
+    from .renderpool import Deferred
+
+    return Deferred.generated(config, src_uri, content="")
+
+
+def prepare(nav, files, config) -> None:
+    """Every deferred page gets its MkDocs page object (the nav made those of its own entries)."""
+    from mkdocs.structure.pages import Page
+
+    from .renderpool import Deferred
+
+    BUILD.nav, BUILD.files = nav, files
+    for file in files:
+        if isinstance(file, Deferred) and file.page is None and file.src_uri.endswith(".md"):
+            Page(None, file, config)
+
+
+def render(env, config, blocks: dict) -> None:
+    """Render this build's units on every core (or take them from the cache); nothing is written
+    to the site unless all succeed."""
+    from mkdocs.exceptions import PluginError
+
+    from .renderpool import Job, render_all
+
+    config_dir = Path(config.config_file_path).resolve().parent
+    root, persistent = cache_root(config_dir)
+    BUILD.cache = PageCache(root, persistent)
+    docs = [f.src_uri for f in BUILD.files if f.src_dir == config.docs_dir and f.src_uri.endswith(".md")]
+    BUILD.fingerprint = fingerprint(config.config_file_path, config.site_url, docs)
+    jobs = job_count()
+    started = time.monotonic()
+    job = Job(config, BUILD.files, BUILD.nav, env, BUILD.cache, BUILD.fingerprint, blocks, BUILD.sources, BUILD.data)
+    try:
+        BUILD.outcomes = render_all(job, BUILD.units, jobs)
+    except RuntimeError as err:
+        BUILD.cache.close()
+        raise PluginError(str(err)) from err
+    rendered = [o for o in BUILD.outcomes if o.rendered]
+    pages = sum(1 for o in rendered for uri in BUILD.units[o.unit] if uri not in BUILD.data)
+    shard = "" if BUILD.shard is WHOLE else f"（分片 {BUILD.shard.label}）"
+    log.info(f"生成页面{shard}：{len(BUILD.units)} 个单元中渲染 {len(rendered)} 个（{pages} 个页面及其数据文件），"
+             f"其余取自构建缓存；{jobs} 个进程，用时 {time.monotonic() - started:.1f} 秒")
+    for outcome in rendered:
+        log.debug(f"已渲染：{outcome.unit}")
+
+
+def sitemap_pages(files) -> list:
+    """The sitemap lists every page of the site, the deferred ones in their place among the others."""
+    from .renderpool import Deferred
+
+    return [f for f in files if (f.is_documentation_page() or isinstance(f, Deferred))
+            and f.inclusion.is_included() and f.page is not None]
+
+
+def finish(config, preview: bool) -> None:
+    """Copy the rendered units into the site; keep the cache to about one site's size."""
+    from .renderpool import copy_units
+
+    if BUILD.cache is None:
+        return
+    copy_units(BUILD.cache, BUILD.outcomes, config.site_dir)
+    if BUILD.cache.persistent and not preview:
+        BUILD.cache.prune({o.key for o in BUILD.outcomes})
+    BUILD.cache.close()
+
+
+def hand_off(result, config) -> None:
+    """A shard's search documents and stamp, for `nianbao merge`."""
+    from .search import write_documents
+
+    folder = Path(config.site_dir) / HANDOFF
+    write_documents(result, folder / "search", owns=lambda slug: BUILD.shard.owns(unit_of("", slug)))
+    stamp = {"shard": BUILD.shard.number, "of": BUILD.shard.count, "fingerprint": BUILD.fingerprint,
+             "reports": len(result.corpus.reports)}
+    (folder / STAMP).write_text(json.dumps(stamp, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def abandon() -> None:
+    if BUILD.cache is not None:
+        BUILD.cache.close()

@@ -1,0 +1,228 @@
+"""The generated pages rendered by worker processes, inside `mkdocs build`.
+
+MkDocs renders pages one after another in one process. Here it renders only the hand-written
+pages: every generated page is a `Deferred` file, which MkDocs knows of (links to it resolve, the
+nav and the sitemap list it) but does not render. When MkDocs has the theme ready (`on_env`),
+the standard library's process pool forks NIANBAO_JOBS workers that inherit the whole build
+(config, files, nav, theme) and render the units — an agency's pages, or one summary page — with
+MkDocs' own page functions, into the build cache (buildcache.py). A unit whose key is already
+there is not rendered at all. Nothing reaches the site folder until every unit has succeeded;
+then the entries are copied in (`copy_units`). NIANBAO_JOBS=1 renders the units in the build's
+own process, the same way. Forking is Linux and macOS only; elsewhere the build uses one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import posixpath
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.structure.files import File
+
+from .buildcache import PageCache, unit_key
+
+log = logging.getLogger("mkdocs.plugins.nianbao")
+BATCH = 8  # units per task: fewer round trips, still enough tasks to balance the workers
+
+
+class Deferred(File):
+    """A generated page that MkDocs lists and links to but leaves to the workers."""
+
+    def is_documentation_page(self) -> bool:
+        return False  # keeps it out of MkDocs' own reading and rendering loops
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass  # not a static file either: its HTML comes from a worker or the cache
+
+
+def deferred_file(config, src_uri: str, content: str) -> Deferred:
+    file = Deferred.generated(config, src_uri, content=content)
+    # MkDocs derives a page's destination only for documentation pages; give it the page's own.
+    parent, name = posixpath.split(src_uri)
+    stem = name[: -len(".md")]
+    if stem == "index" or not config.use_directory_urls:
+        file.dest_uri = posixpath.join(parent, stem + ".html")
+    else:
+        file.dest_uri = posixpath.join(parent, stem, "index.html")
+    return file
+
+
+@dataclass
+class Outcome:
+    unit: str
+    key: str = ""
+    names: list[str] = field(default_factory=list)
+    rendered: bool = False
+    records: list[tuple[str, int, str]] = field(default_factory=list)  # logged in the worker, shown by the build
+    error: str | None = None
+
+
+@dataclass
+class Job:
+    config: object
+    files: object
+    nav: object
+    env: object
+    cache: PageCache
+    fingerprint: str
+    blocks: dict  # page source -> Blocks (site.BLOCKS)
+    sources: dict  # page source -> the report or agency file it comes from, for messages
+    data: dict  # data file source -> urls.Page, written as it is
+
+
+_JOB: Job | None = None  # set before forking: the workers inherit it
+
+
+class Collector(logging.Handler):
+    """A worker's warnings and errors, returned with its result so that the build prints and
+    counts them (--strict) in its own process."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _start_worker() -> None:
+    logger = logging.getLogger("mkdocs")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.addHandler(Collector())
+
+
+def _collector() -> Collector | None:
+    return next((h for h in logging.getLogger("mkdocs").handlers if isinstance(h, Collector)), None)
+
+
+def render_unit(unit: str, uris: list[str]) -> Outcome:
+    job = _JOB
+    data: dict[str, str] = {}
+    files, parts = [], []
+    for uri in uris:
+        try:  # the data files' and fragments' makers run here, so their errors are located too
+            if uri in job.data:
+                data[uri] = job.data[uri].text
+                continue
+            file = job.files.get_file_from_path(uri)
+            files.append(file)
+            parts.append((uri, file.content_string, job.blocks[uri].made() if uri in job.blocks else []))
+        except Exception as err:  # noqa: BLE001 — reported as the file's located error, not a traceback
+            return Outcome(unit, error=f"{job.sources.get(uri, uri)}：生成 {uri} 时出错：{err}")
+    parts += [(uri, text, []) for uri, text in data.items()]
+    key = unit_key(job.fingerprint, unit, parts)
+    names = job.cache.files(key)
+    if names is not None:
+        for uri in uris:
+            job.blocks.pop(uri, None)  # made for the key, not needed: the cached page has them
+        return Outcome(unit, key, names)
+    staging = job.cache.staging(key)
+    for uri, text in data.items():
+        path = staging / "files" / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    error = render_pages(job, files, staging / "files")
+    if error:
+        return Outcome(unit, key, error=error)
+    return Outcome(unit, key, job.cache.store(key, staging), rendered=True)
+
+
+def render_pages(job: Job, files: list, folder: Path) -> str | None:
+    """MkDocs' own reading and writing of each page, into `folder`; the error, located, if any."""
+    doc_files = job.files.documentation_pages()
+    for file in files:
+        file.dest_dir = str(folder)
+        file.__dict__.pop("abs_dest_path", None)  # a cached property: recomputed from dest_dir
+        try:
+            _populate_page(file.page, job.config, job.files)
+            _build_page(file.page, job.config, doc_files, job.nav, job.env)
+        except Exception as err:  # noqa: BLE001 — reported as the page's located error, not a traceback
+            source = job.sources.get(file.src_uri, file.src_uri)
+            return f"{source}：生成 {file.src_uri} 时出错：{err}"
+        finally:
+            file.page.markdown = file.page.content = None  # the page is written; free it
+    return None
+
+
+def render_batch(batch: list[tuple[str, list[str]]]) -> list[Outcome]:
+    collector = _collector()
+    outcomes = []
+    for unit, uris in batch:
+        outcome = render_unit(unit, uris)
+        if collector is not None:
+            outcome.records, collector.records = collector.records, []
+        outcomes.append(outcome)
+        if outcome.error:
+            break  # the build stops at this error; the rest is not worth rendering
+    return outcomes
+
+
+def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome]:
+    """Render every unit (or find it in the cache); raises RuntimeError naming every failed unit."""
+    global _JOB
+    _JOB = job
+    # The repo-wide data files are the largest units: started first, they do not finish last.
+    ordered = sorted(units.items(), key=lambda item: not item[0].startswith("page:data/"))
+    batches = [ordered[i:i + BATCH] for i in range(0, len(ordered), BATCH)]
+    pages = {unit: sum(1 for uri in uris if uri not in job.data) for unit, uris in units.items()}
+    progress = Progress(sum(pages.values()))
+    outcomes: list[Outcome] = []
+    try:
+        if jobs <= 1 or len(batches) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for batch in batches:
+                part = render_batch(batch)
+                outcomes += part
+                progress.add(sum(pages[o.unit] for o in part))
+                if any(o.error for o in part):
+                    break
+        else:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker) as pool:
+                try:
+                    for part in pool.map(render_batch, batches):
+                        outcomes += part
+                        replay(part)
+                        progress.add(sum(pages[o.unit] for o in part))
+                        if any(o.error for o in part):
+                            pool.shutdown(wait=True, cancel_futures=True)
+                            break
+                except BrokenProcessPool as err:
+                    raise RuntimeError(f"渲染页面的工作进程意外退出（{err}），构建已停止") from err
+    finally:
+        _JOB = None
+    errors = [o.error for o in outcomes if o.error]
+    if errors:
+        raise RuntimeError(f"{len(errors)} 个页面未能生成（第一个：{errors[0]}）")
+    return outcomes
+
+
+def replay(outcomes: list[Outcome]) -> None:
+    for outcome in outcomes:
+        for name, level, message in outcome.records:
+            logging.getLogger(name).log(level, message)
+
+
+class Progress:
+    """A line per tenth of the pages, so that a long build shows it is moving."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.started = total, 0, time.monotonic()
+
+    def add(self, pages: int) -> None:
+        step = max(self.total // 10, 1)
+        before, self.done = self.done, self.done + pages
+        if self.total >= 500 and self.done // step > before // step and self.done < self.total:
+            log.info(f"已生成 {self.done:,}/{self.total:,} 个页面（{time.monotonic() - self.started:.0f} 秒）")
+
+
+def copy_units(cache: PageCache, outcomes: list[Outcome], site_dir: str) -> None:
+    target = Path(site_dir)
+    for outcome in outcomes:
+        cache.copy_into(outcome.key, outcome.names, target)

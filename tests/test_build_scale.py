@@ -1,0 +1,194 @@
+"""The build on every core, in shards, and from its cache gives the site one process gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from test_site import make_project
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+
+def build(project: Path, site: Path, cache: Path | str, *, jobs: int = 2, shard: str = "", search: str = "off",
+          verbose: bool = False, extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000", NIANBAO_JOBS=str(jobs),
+               NIANBAO_SEARCH=search, NIANBAO_CACHE=str(cache), NIANBAO_SHARD=shard,
+               NIANBAO_SITE_URL="https://nianbao.example.org/", **(extra or {}))
+    env.pop("NIANBAO_REPORTS", None)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
+               "-d", str(site)] + (["-v"] if verbose else [])
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+
+def tree(site: Path, skip_search: bool = False) -> dict[str, bytes]:
+    """Every file of a site by its path; Pagefind's own folders left out when asked (issue 638:
+    its filter and metadata indexes are not the same from run to run)."""
+    files = {}
+    for path in sorted(site.rglob("*")):
+        relative = path.relative_to(site).as_posix()
+        if path.is_file() and not (skip_search and relative.startswith("pagefind")):
+            files[relative] = path.read_bytes()
+    return files
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(set(a) ^ set(b)) + sorted(name for name in set(a) & set(b) if a[name] != b[name])
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """~60 generated reports (both editions, problems acknowledged as editors do) and the seed."""
+    project = make_project(tmp_path_factory.mktemp("scale"))
+    generate(project / "reports", 60, seed=5, problem_share=0.2)
+    return project
+
+
+@pytest.fixture(scope="module")
+def one_job(corpus, tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("one") / "site"
+    done = build(corpus, site, "off", jobs=1, search="on")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return site
+
+
+def test_three_workers_build_the_site_one_process_builds(corpus, one_job, tmp_path):
+    done = build(corpus, tmp_path / "site", "off", jobs=3, search="on")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "3 个进程" in done.stderr
+    one, three = tree(one_job, skip_search=True), tree(tmp_path / "site", skip_search=True)
+    reports = {f"{p.parent.name}/{p.stem}/index.html" for p in (corpus / "reports").glob("*/20[0-9][0-9].yml")}
+    assert len(reports) > 50 and reports <= set(one)
+    assert differences(one, three) == []
+    # The search index itself: the same fragments (one per report) and the same bundle list.
+    fragments = sorted(p.name for p in one_job.glob("pagefind*/fragment/*"))
+    assert fragments and fragments == sorted(p.name for p in (tmp_path / "site").glob("pagefind*/fragment/*"))
+
+
+def test_three_shards_merged_equal_the_one_command_build(corpus, one_job, tmp_path):
+    folders = []
+    for number in (1, 2, 3):
+        folder = tmp_path / f"shard{number}"
+        done = build(corpus, folder, tmp_path / "cache", shard=f"{number}/3", search="on")
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert f"分片 {number}/3" in done.stderr
+        folders.append(folder)
+    pages = [sum(1 for _ in folder.rglob("*/index.html")) for folder in folders]
+    assert all(pages) and max(pages) < sum(pages) / 2  # each shard rendered only its share
+    merged = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "nianbao", "merge", *map(str, folders), "-d", str(merged)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "已合并 3 个分片" in done.stdout
+    assert differences(tree(one_job, skip_search=True), tree(merged, skip_search=True)) == []
+    entry = json.loads(next(merged.glob("pagefind*/pagefind-entry.json")).read_text(encoding="utf-8"))
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    assert indexed == sum(1 for _ in (corpus / "reports").glob("*/20[0-9][0-9].yml"))
+    # A missing shard or a shard of another build is refused, naming what is wrong.
+    done = subprocess.run([sys.executable, "-m", "nianbao", "merge", str(folders[0]), str(folders[2]),
+                           "-d", str(tmp_path / "partial")], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "分片 2/3 缺少" in done.stderr
+    assert not (tmp_path / "partial").exists()
+
+
+def rendered_units(log: str) -> set[str]:
+    return set(re.findall(r"已渲染：(\S+)", log))
+
+
+def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(corpus, project)
+    cache = tmp_path / "cache"
+    done = build(project, tmp_path / "cold", cache, verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    units = rendered_units(done.stderr)
+    agencies = {u for u in units if u.startswith("agency:")}
+    assert len(agencies) == sum(1 for p in (project / "reports").iterdir() if p.is_dir())
+    # An editor corrects one sentence of one report's narrative.
+    narrative = sorted((project / "reports").glob("*/2021.md"))[0]
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为更正说明。\n", encoding="utf-8")
+    slug = narrative.parent.name
+    done = build(project, tmp_path / "warm", cache, verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    again = rendered_units(done.stderr)
+    assert again == {f"agency:{slug}"}  # its pages and data files; no summary page shows the narrative
+    # A changed number reaches the pages that sum it as well, still not the other agencies.
+    table = narrative.with_suffix(".yml")
+    text = table.read_text(encoding="utf-8")
+    table.write_text(text.replace("year: 2021", "year: 2021\npublished: '2022-01-20'", 1)
+                     if "published:" not in text else re.sub(r"published: .*", "published: '2022-01-20'", text, 1),
+                     encoding="utf-8")
+    done = build(project, tmp_path / "warm2", cache, verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    touched = rendered_units(done.stderr)
+    assert f"agency:{slug}" in touched and not {u for u in touched if u.startswith("agency:")} - {f"agency:{slug}"}
+    assert len(touched) < len(units) / 3
+    cold = tmp_path / "cold-of-changed"
+    assert build(project, cold, "off").returncode == 0
+    assert differences(tree(cold), tree(tmp_path / "warm2")) == []
+
+
+def test_a_damaged_cache_entry_is_rendered_again_not_served(corpus, tmp_path):
+    cache = tmp_path / "cache"
+    assert build(corpus, tmp_path / "first", cache).returncode == 0
+    victim = next(p for p in sorted(cache.glob("pages-v1/*/*/files/**/index.html")) if "/20" in p.as_posix())
+    victim.write_text("<html>tampered</html>", encoding="utf-8")
+    done = build(corpus, tmp_path / "second", cache, verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(rendered_units(done.stderr)) == 1
+    assert differences(tree(tmp_path / "first"), tree(tmp_path / "second")) == []
+    assert b"tampered" not in b"".join(tree(tmp_path / "second").values())
+
+
+FAILING_BUILD = """
+import sys
+from nianbao import render
+real = render.render_table
+def render_table(report, tid, problems=()):
+    if report.agency == sys.argv[2]:
+        raise ValueError("表格无法生成")
+    return real(report, tid, problems)
+render.render_table = render_table
+from nianbao import pages
+pages.render_table = render_table
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+try:
+    build(load_config(sys.argv[1], site_dir=sys.argv[3]))
+except Exception as err:  # as the mkdocs command does: the message, not a traceback
+    print(f"Aborted: {err}", file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def test_a_failing_worker_stops_the_build_with_its_file_and_leaves_no_site(corpus, tmp_path):
+    victim = sorted(p.name for p in (corpus / "reports").iterdir() if p.is_dir())[-1]
+    script = tmp_path / "failing_build.py"
+    script.write_text(FAILING_BUILD, encoding="utf-8")
+    marker = f"nianbao-test-{os.getpid()}-{tmp_path.name}"
+    env = dict(os.environ, NIANBAO_JOBS="2", NIANBAO_SEARCH="off", NIANBAO_CACHE=str(tmp_path / "cache"),
+               NIANBAO_TEST_MARKER=marker)
+    site = tmp_path / "site"
+    done = subprocess.run([sys.executable, str(script), str(corpus / "mkdocs.yml"), victim, str(site)],
+                          cwd=corpus, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0
+    assert f"reports/{victim}/" in done.stderr and "表格无法生成" in done.stderr
+    assert "页面未能生成" in done.stderr and "Traceback" not in done.stderr
+    assert not any(site.rglob("*.html"))  # nothing of the site was written
+    leftovers = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if marker.encode() in (proc / "environ").read_bytes():
+                leftovers.append(proc.name)
+        except OSError:
+            continue
+    assert leftovers == []
