@@ -29,7 +29,7 @@ def on_nav(nav, config, files, **kwargs):
 
 
 def on_env(env, config, files, **kwargs):
-    return site.render_pages(env, config)
+    return site.render_pages(env, config, _result)
 
 
 def on_template_context(context, template_name, **kwargs):

@@ -32,3 +32,17 @@ def test_workers_give_the_same_problems_in_the_same_order(tmp_path):
     assert sum(1 for line in lines if "error[FMT-YAML]" in line and str(broken.name) in line) == 1
     assert sum(1 for line in lines if line.startswith(str(reports / "stray.txt"))) == 1  # reported once
     assert lines[-1].startswith("检查了 104 个机构的 519 份报告")
+
+
+def test_the_builds_rule_workers_find_what_one_process_finds(tmp_path):
+    """The build loads the corpus once and runs the rules in forked workers that share it."""
+    from nianbao.check import check_path
+
+    reports = tmp_path / "reports"
+    generate(reports, 520, seed=4, problem_share=0.2)
+    one, three = check_path(reports, jobs=1), check_path(reports, jobs=3)
+    assert [p.format() for p in one.problems] == [p.format() for p in three.problems]
+    assert len(one.problems) > 100
+    assert {k: [p.format() for p in v] for k, v in one.by_report.items()} == \
+        {k: [p.format() for p in v] for k, v in three.by_report.items()}
+    assert [p.acknowledged for p in one.problems] == [p.acknowledged for p in three.problems]

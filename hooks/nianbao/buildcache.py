@@ -97,11 +97,16 @@ class PageCache:
         return written
 
     def copy_into(self, key: str, names: list[str], site_dir: Path) -> None:
+        """Hard links where the file system allows (the site is rebuilt by deleting, never by
+        writing into a file, and a changed entry would fail its check anyway), else copies."""
         source = self.entry(key) / "files"
         for name in names:
             target = site_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source / name, target)
+            try:
+                os.link(source / name, target)
+            except OSError:
+                shutil.copyfile(source / name, target)
 
     def prune(self, used: set[str]) -> int:
         """Drop entries this build did not use, so the cache holds about one site."""

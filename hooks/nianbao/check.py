@@ -37,27 +37,51 @@ def summarize(agencies: int, reports: int, problems: list[Problem]) -> str:
     return text + ("。未通过。" if counts["error"] else "。通过。")
 
 
-def check_path(root: str | os.PathLike, only: set[str] | None = None) -> Result:
-    return check_corpus(load_corpus(root, only))
+def check_path(root: str | os.PathLike, only: set[str] | None = None, jobs: int = 1) -> Result:
+    return check_corpus(load_corpus(root, only), jobs)
 
 
-def check_corpus(corpus: Corpus) -> Result:
+def check_corpus(corpus: Corpus, jobs: int = 1) -> Result:
+    """Every rule on every report; with jobs > 1 the agencies' rules run in forked workers that
+    share the loaded corpus (parallel.py), with the same result."""
     result = Result(corpus, problems=list(corpus.problems))
+    groups = agency_groups(corpus)
+    if jobs > 1:
+        from .parallel import check_groups_on_every_core
+
+        found = check_groups_on_every_core(groups, jobs)
+    else:
+        found = check_groups(groups)
+    for reports in groups:
+        for report in reports:
+            result.by_report[report.key] = found[report.key]
+            result.problems.extend(found[report.key])
+    result.problems.sort(key=lambda p: p.sort_key)
+    return result
+
+
+def agency_groups(corpus: Corpus) -> list[list[Report]]:
+    """Each agency's reports in year order (the cross-year rules pair each with the year before)."""
     by_agency: dict[str, list[Report]] = defaultdict(list)
     for report in corpus.reports:
         by_agency[report.agency].append(report)
     for slug, reports in by_agency.items():
         agency = corpus.agencies.get(slug)
         reports.sort(key=lambda r: r.year)
-        previous = {r.year: r for r in reports}
         for report in reports:
             report.kind = agency.kind if agency else None
+    return list(by_agency.values())
+
+
+def check_groups(groups: list[list[Report]]) -> dict[tuple[str, int], list[Problem]]:
+    found_by_report = {}
+    for reports in groups:
+        previous = {r.year: r for r in reports}
+        for report in reports:
             found = run_rules(report, previous.get(report.year - 1))
             acknowledge(report, found)
-            result.by_report[report.key] = sorted(found, key=lambda p: p.sort_key)
-            result.problems.extend(found)
-    result.problems.sort(key=lambda p: p.sort_key)
-    return result
+            found_by_report[report.key] = sorted(found, key=lambda p: p.sort_key)
+    return found_by_report
 
 
 def run_rules(report: Report, previous: Report | None) -> list[Problem]:

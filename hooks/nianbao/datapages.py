@@ -79,12 +79,13 @@ def region_pages(result: Result) -> list[Page]:
         entries.sort(key=lambda e: e.year)
         blocks = Blocks()
         source = region_source(region, entries, result)
-        pages.append(Page(region_uri(region), region_page(region, entries, result, blocks), blocks=blocks,
-                          source=source))
+        # Made by the worker that renders them (their sums are the costly part), not here.
+        pages.append(Page(region_uri(region), functools.partial(region_page, region, entries, result, blocks),
+                          blocks=blocks, source=source))
         for entry in entries:
             blocks = Blocks()
-            pages.append(Page(region_uri(region, entry.year), region_year_page(entry, result, blocks), blocks=blocks,
-                              source=source))
+            pages.append(Page(region_uri(region, entry.year), functools.partial(region_year_page, entry, result, blocks),
+                              blocks=blocks, source=source))
     return pages
 
 

@@ -6,6 +6,8 @@ denominator is unknown, or whose denominator is 0, is not shown at all.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -156,7 +158,12 @@ class RegionYear:
     units: list[Report] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # slugs that reported the year before, not this year
     own: Report | None = None  # the region's own 人民政府 report (its summary), if any
-    sums: dict[tuple[str, str, str], Total] = field(default_factory=dict)
+
+    @functools.cached_property
+    def sums(self) -> dict[tuple[str, str, str], Total]:
+        """Per cell, the sum of the units' tables: made by the worker that renders the region's
+        pages, not for every region before any page is rendered."""
+        return cell_sums(self.units)
 
 
 def region_rollups(corpus) -> dict[tuple[tuple[str, ...], int], RegionYear]:
@@ -181,7 +188,6 @@ def region_rollups(corpus) -> dict[tuple[tuple[str, ...], int], RegionYear]:
                     entry.missing.append(slug)
     for entry in rollups.values():
         entry.units.sort(key=lambda r: r.agency)
-        entry.sums = cell_sums(entry.units)
     return {key: e for key, e in rollups.items() if e.units or e.own or e.missing}
 
 

@@ -93,7 +93,31 @@ def prepare(nav, files, config) -> None:
             Page(None, file, config)
 
 
-def render(env, config, blocks: dict) -> None:
+def agency_inputs(result):
+    """slug -> digest of the agency's folder (every file, by content) and its reports' problems."""
+    import hashlib
+    from collections import defaultdict
+
+    by_agency = defaultdict(list)
+    for report in result.corpus.reports:
+        by_agency[report.agency].append(report)
+
+    def inputs(slug: str) -> str:
+        digest = hashlib.sha256()
+        folder = Path(result.corpus.agencies[slug].path).parent
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        for report in sorted(by_agency[slug], key=lambda r: r.year):
+            digest.update(f"{report.year}\0".encode())  # a preview keeps only some of the years
+            for problem in result.by_report.get(report.key, []):
+                digest.update(f"{problem.format()}\0{problem.acknowledged}\0".encode())
+        return digest.hexdigest()
+
+    return inputs
+
+
+def render(env, config, blocks: dict, result) -> None:
     """Render this build's units on every core (or take them from the cache); nothing is written
     to the site unless all succeed."""
     from mkdocs.exceptions import PluginError
@@ -107,7 +131,8 @@ def render(env, config, blocks: dict) -> None:
     BUILD.fingerprint = fingerprint(config.config_file_path, config.site_url, docs)
     jobs = job_count()
     started = time.monotonic()
-    job = Job(config, BUILD.files, BUILD.nav, env, BUILD.cache, BUILD.fingerprint, blocks, BUILD.sources, BUILD.data)
+    job = Job(config, BUILD.files, BUILD.nav, env, BUILD.cache, BUILD.fingerprint, blocks, BUILD.sources, BUILD.data,
+              agency_inputs(result))
     try:
         BUILD.outcomes = render_all(job, BUILD.units, jobs)
     except RuntimeError as err:

@@ -8,6 +8,7 @@ NIANBAO_JOBS sets the number of workers (default: the machine's cores; 1 is one 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -59,3 +60,33 @@ def check_tally(root: Path, jobs: int | None = None) -> Tally:
             tally.problems += part.problems
     tally.problems.sort(key=lambda p: p.sort_key)
     return tally
+
+
+_GROUPS: list | None = None  # the build's loaded agencies, inherited by forked workers
+
+
+def _check_share(indices: list[int]) -> dict:
+    from .check import check_groups
+
+    return check_groups([_GROUPS[i] for i in indices])
+
+
+def check_groups_on_every_core(groups: list, jobs: int) -> dict:
+    """The rules of each agency (a list of its reports) in forked workers that inherit the corpus
+    the build has loaded: only the problems travel back. Small corpora stay in one process."""
+    global _GROUPS
+    from .check import check_groups
+
+    if len(groups) < MIN_AGENCIES_PER_JOB * 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return check_groups(groups)
+    _GROUPS = groups
+    parts = jobs * 4  # interleaved, so that each worker gets large and small agencies alike
+    shares = [list(range(i, len(groups), parts)) for i in range(min(parts, len(groups)))]
+    found: dict = {}
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for part in pool.map(_check_share, shares):
+                found.update(part)
+    finally:
+        _GROUPS = None
+    return found

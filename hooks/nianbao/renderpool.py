@@ -40,9 +40,18 @@ class Deferred(File):
     def copy_file(self, dirty: bool = False) -> None:
         pass  # not a static file either: its HTML comes from a worker or the cache
 
+    maker = None  # makes the Markdown when first read: in the worker, not before the workers start
 
-def deferred_file(config, src_uri: str, content: str) -> Deferred:
-    file = Deferred.generated(config, src_uri, content=content)
+    @property
+    def content_string(self) -> str:
+        if self.maker is not None:
+            self._content, self.maker = self.maker(), None
+        return super().content_string
+
+
+def deferred_file(config, src_uri: str, content) -> Deferred:
+    file = Deferred.generated(config, src_uri, content="" if callable(content) else content)
+    file.maker = content if callable(content) else None
     # MkDocs derives a page's destination only for documentation pages; give it the page's own.
     parent, name = posixpath.split(src_uri)
     stem = name[: -len(".md")]
@@ -74,6 +83,7 @@ class Job:
     blocks: dict  # page source -> Blocks (site.BLOCKS)
     sources: dict  # page source -> the report or agency file it comes from, for messages
     data: dict  # data file source -> urls.Page, written as it is
+    inputs: object = None  # slug -> a digest of everything an agency's pages are made from
 
 
 _JOB: Job | None = None  # set before forking: the workers inherit it
@@ -104,34 +114,54 @@ def _collector() -> Collector | None:
 
 def render_unit(unit: str, uris: list[str]) -> Outcome:
     job = _JOB
-    data: dict[str, str] = {}
-    files, parts = [], []
-    for uri in uris:
-        try:  # the data files' and fragments' makers run here, so their errors are located too
-            if uri in job.data:
-                data[uri] = job.data[uri].text
-                continue
-            file = job.files.get_file_from_path(uri)
-            files.append(file)
-            parts.append((uri, file.content_string, job.blocks[uri].made() if uri in job.blocks else []))
-        except Exception as err:  # noqa: BLE001 — reported as the file's located error, not a traceback
-            return Outcome(unit, error=f"{job.sources.get(uri, uri)}：生成 {uri} 时出错：{err}")
-    parts += [(uri, text, []) for uri, text in data.items()]
-    key = unit_key(job.fingerprint, unit, parts)
+    files = [job.files.get_file_from_path(uri) for uri in uris if uri not in job.data]
+    try:  # the fragments' and data files' makers run here, so their errors are located too
+        key = key_of(job, unit, files, [uri for uri in uris if uri in job.data])
+    except UnitError as err:
+        return Outcome(unit, error=str(err))
     names = job.cache.files(key)
     if names is not None:
         for uri in uris:
-            job.blocks.pop(uri, None)  # made for the key, not needed: the cached page has them
+            job.blocks.pop(uri, None)  # any made for the key are not needed: the cached page has them
         return Outcome(unit, key, names)
     staging = job.cache.staging(key)
-    for uri, text in data.items():
-        path = staging / "files" / uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    for uri in uris:
+        if uri in job.data:
+            try:
+                text = job.data[uri].text
+            except Exception as err:  # noqa: BLE001 — located below, not a traceback
+                return Outcome(unit, key, error=f"{job.sources.get(uri, uri)}：生成 {uri} 时出错：{err}")
+            path = staging / "files" / uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
     error = render_pages(job, files, staging / "files")
     if error:
         return Outcome(unit, key, error=error)
     return Outcome(unit, key, job.cache.store(key, staging), rendered=True)
+
+
+class UnitError(Exception):
+    pass
+
+
+def key_of(job: Job, unit: str, files: list, data: list[str]) -> str:
+    """An agency's pages and files are made from its own folder and its reports' problems alone, so
+    those (with the pages' Markdown) are its key, and a cached agency costs only a hash of its
+    files. A summary page is keyed by what it shows: its Markdown and its filled-in fragments."""
+    parts = [(f.src_uri, f.content_string, []) for f in files]
+    if unit.startswith("agency:") and job.inputs is not None:
+        return unit_key(job.fingerprint, unit, parts + [("inputs", job.inputs(unit[len("agency:"):]), [])])
+    parts = []
+    for uri in [f.src_uri for f in files] + data:
+        try:
+            if uri in job.data:
+                parts.append((uri, job.data[uri].text, []))
+            else:
+                file = job.files.get_file_from_path(uri)
+                parts.append((uri, file.content_string, job.blocks[uri].made() if uri in job.blocks else []))
+        except Exception as err:  # noqa: BLE001 — reported as the file's located error, not a traceback
+            raise UnitError(f"{job.sources.get(uri, uri)}：生成 {uri} 时出错：{err}") from err
+    return unit_key(job.fingerprint, unit, parts)
 
 
 def render_pages(job: Job, files: list, folder: Path) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import pagebuild
 from .check import Result, check_path
+from .units import job_count
 from .csp import add_policy
 from .outputs import output_problems
 from .pages import home_summary, site_pages
@@ -68,7 +69,7 @@ def check_reports(config) -> Result:
 
     pagebuild.start(config)
     only, year = preview_target()
-    result = check_path(reports_dir(config), only={only} if only else None)
+    result = check_path(reports_dir(config), only={only} if only else None, jobs=job_count())
     if only:
         keep = {year, year - 1} if year else None  # the year before, for the cross-year rules
         if keep:
@@ -147,9 +148,9 @@ def prepare_pages(nav, config, files):
     return nav
 
 
-def render_pages(env, config):
+def render_pages(env, config, result: Result):
     """The generated pages, on every core, before MkDocs writes anything (see renderpool.py)."""
-    pagebuild.render(env, config, BLOCKS)
+    pagebuild.render(env, config, BLOCKS, result)
     return env
 
 

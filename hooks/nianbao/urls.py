@@ -62,7 +62,7 @@ class Blocks:
 @dataclass
 class Page:
     src_uri: str  # e.g. luoyuan-songshan/2019.md, or a data file such as data/cells-long.csv
-    content: str | Callable[[], str]  # a data file's may be made late, by the worker that writes it
+    content: str | Callable[[], str]  # may be made late, by the worker that writes the file
     in_nav: bool = False
     blocks: Blocks | None = None
     source: str = "本站生成"  # the input it comes from, named when two outputs collide
