@@ -240,16 +240,20 @@ def replay(outcomes: list[Outcome]) -> None:
 
 
 class Progress:
-    """A line per tenth of the pages, so that a long build shows it is moving."""
+    """A line every few seconds while a long build renders, so that it shows it is moving."""
+
+    EVERY = 10.0  # seconds
 
     def __init__(self, total: int):
-        self.total, self.done, self.started = total, 0, time.monotonic()
+        self.total, self.done = total, 0
+        self.started = self.shown = time.monotonic()
 
     def add(self, pages: int) -> None:
-        step = max(self.total // 10, 1)
-        before, self.done = self.done, self.done + pages
-        if self.total >= 500 and self.done // step > before // step and self.done < self.total:
-            log.info(f"已生成 {self.done:,}/{self.total:,} 个页面（{time.monotonic() - self.started:.0f} 秒）")
+        self.done += pages
+        now = time.monotonic()
+        if now - self.shown >= self.EVERY and self.done < self.total:
+            self.shown = now
+            log.info(f"已生成 {self.done:,}/{self.total:,} 个页面（{now - self.started:.0f} 秒）")
 
 
 def copy_units(cache: PageCache, outcomes: list[Outcome], site_dir: str) -> None:
