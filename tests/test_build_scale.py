@@ -195,3 +195,48 @@ def test_a_failing_worker_stops_the_build_with_its_file_and_leaves_no_site(corpu
         except OSError:
             continue
     assert leftovers == []
+
+
+def test_a_bad_shard_setting_stops_the_build_saying_how_to_write_it(corpus, tmp_path):
+    done = build(corpus, tmp_path / "site", "off", shard="4/3")
+    assert done.returncode != 0
+    assert "NIANBAO_SHARD 应写成“第几片/共几片”，如 2/4，且 1 ≤ K ≤ N；现为“4/3”" in done.stderr
+
+
+def test_serve_rebuilds_a_saved_report_from_the_cache(tmp_path):
+    """An editor saves a report during `mkdocs serve`: the reload renders that agency only."""
+    import socket
+    import time
+    import urllib.request
+
+    project = make_project(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NIANBAO_JOBS="2", NIANBAO_CACHE=str(tmp_path / "cache"))
+    env.pop("NIANBAO_REPORTS", None)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-v", "-a",
+                                   f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")], cwd=project, env=env,
+                                  stdout=out, stderr=subprocess.STDOUT)
+    try:
+        def wait_for(text: str, count: int = 1) -> str:
+            for _ in range(600):
+                seen = log.read_text(encoding="utf-8")
+                if seen.count(text) >= count:
+                    return seen
+                time.sleep(0.1)
+            raise AssertionError(f"未见“{text}”：\n{log.read_text(encoding='utf-8')[-3000:]}")
+
+        wait_for("Serving on")
+        url = f"http://127.0.0.1:{port}/luoyuan-songshan/2019/"
+        assert "本段为更正说明" not in urllib.request.urlopen(url, timeout=30).read().decode("utf-8")
+        narrative = project / "reports" / "luoyuan-songshan" / "2019.md"
+        narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为更正说明。\n", encoding="utf-8")
+        seen = wait_for("Documentation built in", 2)
+        assert rendered_units(seen.split("Documentation built in")[1]) == {"agency:luoyuan-songshan"}
+        assert "本段为更正说明" in urllib.request.urlopen(url, timeout=30).read().decode("utf-8")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

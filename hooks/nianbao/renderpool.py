@@ -225,6 +225,8 @@ def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome
                             break
                 except BrokenProcessPool as err:
                     raise RuntimeError(f"渲染页面的工作进程意外退出（{err}），构建已停止") from err
+                except (OSError, ValueError) as err:  # e.g. a full disk under the cache: said, not a traceback
+                    raise RuntimeError(f"渲染页面时出错：{err}") from err
     finally:
         _JOB = None
     errors = [o.error for o in outcomes if o.error]
