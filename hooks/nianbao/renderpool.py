@@ -17,7 +17,7 @@ import logging
 import multiprocessing
 import posixpath
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,9 +198,11 @@ def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome
     """Render every unit (or find it in the cache); raises RuntimeError naming every failed unit."""
     global _JOB
     _JOB = job
-    # The repo-wide data files are the largest units: started first, they do not finish last.
-    ordered = sorted(units.items(), key=lambda item: not item[0].startswith("page:data/"))
-    batches = [ordered[i:i + BATCH] for i in range(0, len(ordered), BATCH)]
+    # The repo-wide data files are the largest units: each alone and started first, they do not
+    # finish last.
+    large = [[item] for item in units.items() if item[0].startswith("page:data/")]
+    rest = [item for item in units.items() if not item[0].startswith("page:data/")]
+    batches = large + [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
     pages = {unit: sum(1 for uri in uris if uri not in job.data) for unit, uris in units.items()}
     progress = Progress(sum(pages.values()))
     outcomes: list[Outcome] = []
@@ -215,8 +217,10 @@ def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome
         else:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker) as pool:
+                futures = [pool.submit(render_batch, batch) for batch in batches]
                 try:
-                    for part in pool.map(render_batch, batches):
+                    for future in as_completed(futures):
+                        part = future.result()
                         outcomes += part
                         replay(part)
                         progress.add(sum(pages[o.unit] for o in part))
@@ -229,10 +233,10 @@ def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome
                     raise RuntimeError(f"渲染页面时出错：{err}") from err
     finally:
         _JOB = None
-    errors = [o.error for o in outcomes if o.error]
+    errors = sorted(o.error for o in outcomes if o.error)
     if errors:
         raise RuntimeError(f"{len(errors)} 个页面未能生成（第一个：{errors[0]}）")
-    return outcomes
+    return sorted(outcomes, key=lambda o: o.unit)  # in one order, however the workers finished
 
 
 def replay(outcomes: list[Outcome]) -> None:
