@@ -22,6 +22,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# MkDocs' own reading and writing of one page: private names, but the same in MkDocs 1.6 and
+# ProperDocs (tests/test_site.py builds with both), and what keeps every page exactly as MkDocs makes it.
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import File
 
