@@ -141,8 +141,8 @@ def render(env, config, blocks: dict, result) -> None:
     rendered = [o for o in BUILD.outcomes if o.rendered]
     pages = sum(1 for o in rendered for uri in BUILD.units[o.unit] if uri not in BUILD.data)
     shard = "" if BUILD.shard is WHOLE else f"（分片 {BUILD.shard.label}）"
-    log.info(f"生成页面{shard}：{len(BUILD.units)} 个单元中渲染 {len(rendered)} 个（{pages} 个页面及其数据文件），"
-             f"其余取自构建缓存；{jobs} 个进程，用时 {time.monotonic() - started:.1f} 秒")
+    log.info(f"生成页面{shard}：{len(BUILD.units)} 个单元，渲染 {len(rendered)} 个（{pages} 个页面及其数据文件），"
+             f"{len(BUILD.outcomes) - len(rendered)} 个取自构建缓存；{jobs} 个进程，用时 {time.monotonic() - started:.1f} 秒")
     for outcome in rendered:
         log.debug(f"已渲染：{outcome.unit}")
 
@@ -159,9 +159,16 @@ def finish(config, preview: bool) -> None:
     """Copy the rendered units into the site; keep the cache to about one site's size."""
     from .renderpool import copy_units
 
+    from mkdocs.exceptions import PluginError
+
     if BUILD.cache is None:
         return
-    copy_units(BUILD.cache, BUILD.outcomes, config.site_dir)
+    try:
+        copy_units(BUILD.cache, BUILD.outcomes, config.site_dir)
+    except OSError as err:
+        BUILD.cache.close()
+        raise PluginError(f"无法把生成的页面从构建缓存 {BUILD.cache.root} 放进网站（{err}）；"
+                          "可能有另一个构建同时在用这个缓存，请重新构建") from err
     if BUILD.cache.persistent and not preview:
         BUILD.cache.prune({o.key for o in BUILD.outcomes})
     BUILD.cache.close()
