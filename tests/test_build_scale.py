@@ -98,6 +98,19 @@ def test_three_shards_merged_equal_the_one_command_build(corpus, one_job, tmp_pa
                            "-d", str(tmp_path / "partial")], capture_output=True, text=True, timeout=600)
     assert done.returncode == 1 and "分片 2/3 缺少" in done.stderr
     assert not (tmp_path / "partial").exists()
+    # Shards that disagree on a page both hold are refused, naming it.
+    (folders[1] / "about" / "index.html").write_text("<html>另一次构建</html>", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "nianbao", "merge", *map(str, folders), "-d", str(tmp_path / "bad")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "about/index.html" in done.stderr and "内容不同" in done.stderr
+    assert not (tmp_path / "bad").exists()
+    # A folder that is not a former site is never emptied.
+    keep = tmp_path / "notes"
+    keep.mkdir()
+    (keep / "mine.txt").write_text("editor's notes", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "nianbao", "merge", *map(str, folders), "-d", str(keep)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "为免误删" in done.stderr and (keep / "mine.txt").is_file()
 
 
 def rendered_units(log: str) -> set[str]:

@@ -85,6 +85,9 @@ def merge(folders: list[Path], site: Path, search: bool = True) -> Merged:
     for folder in folders:
         if resolved == folder.resolve() or resolved in folder.resolve().parents:
             result.problems.append(f"输出目录 {site} 不能是分片目录 {folder} 或其上级")
+    if site.is_dir() and any(site.iterdir()) and not (site / "sitemap.xml").is_file():
+        # It is emptied first, as `mkdocs build` empties its own: only ever a former site.
+        result.problems.append(f"输出目录 {site} 已有内容且不是之前构建的网站，为免误删，请指定空目录或之前的网站目录")
     if result.problems:
         return result
     if site.exists():
@@ -93,7 +96,10 @@ def merge(folders: list[Path], site: Path, search: bool = True) -> Merged:
     owner: dict[str, Path] = {}
     for folder in folders:
         result.files += copy_tree(folder, site, owner, result.problems)
-    if search and not result.problems:
+    if result.problems:  # no half-merged site is left to be published by mistake
+        shutil.rmtree(site, ignore_errors=True)
+        return result
+    if search:
         result.bundles = merge_search(folders, site)
     return result
 
