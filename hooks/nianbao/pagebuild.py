@@ -61,17 +61,22 @@ def add_page(config, page) -> object:
     from .renderpool import deferred_file
 
     file = deferred_file(config, page.src_uri, page.content)
-    if owns(page.unit, page.src_uri):
-        BUILD.units.setdefault(unit_of(page.src_uri, page.unit), []).append(page.src_uri)
-        BUILD.sources[page.src_uri] = page.source
+    claim(page)
     return file
 
 
 def add_data(page) -> None:
-    if owns(page.unit, page.src_uri):
-        BUILD.units.setdefault(unit_of(page.src_uri, page.unit), []).append(page.src_uri)
+    if claim(page):
         BUILD.data[page.src_uri] = page
-        BUILD.sources[page.src_uri] = page.source
+
+
+def claim(page) -> bool:
+    """Put the page (or data file) in its unit if the unit is this shard's."""
+    if not owns(page.unit, page.src_uri):
+        return False
+    BUILD.units.setdefault(unit_of(page.src_uri, page.unit), []).append(page.src_uri)
+    BUILD.sources[page.src_uri] = page.source
+    return True
 
 
 def placeholder(config, src_uri: str) -> object:

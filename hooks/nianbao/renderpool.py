@@ -117,25 +117,22 @@ def _collector() -> Collector | None:
 def render_unit(unit: str, uris: list[str]) -> Outcome:
     job = _JOB
     files = [job.files.get_file_from_path(uri) for uri in uris if uri not in job.data]
+    data = [uri for uri in uris if uri in job.data]
     try:  # the fragments' and data files' makers run here, so their errors are located too
-        key = key_of(job, unit, files, [uri for uri in uris if uri in job.data])
-    except UnitError as err:
-        return Outcome(unit, error=str(err))
-    names = job.cache.files(key)
-    if names is not None:
-        for uri in uris:
-            job.blocks.pop(uri, None)  # any made for the key are not needed: the cached page has them
-        return Outcome(unit, key, names)
-    staging = job.cache.staging(key)
-    for uri in uris:
-        if uri in job.data:
-            try:
-                text = job.data[uri].text
-            except Exception as err:  # noqa: BLE001 — located below, not a traceback
-                return Outcome(unit, key, error=f"{job.sources.get(uri, uri)}：生成 {uri} 时出错：{err}")
+        key, texts = key_of(job, unit, files, data)
+        names = job.cache.files(key)
+        if names is not None:
+            for uri in uris:
+                job.blocks.pop(uri, None)  # any made for the key are not needed: the cached page has them
+            return Outcome(unit, key, names)
+        staging = job.cache.staging(key)
+        for uri in data:
             path = staging / "files" / uri
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path.write_text(texts[uri] if uri in texts else made(job, uri, lambda: job.data[uri].text),
+                            encoding="utf-8")
+    except UnitError as err:
+        return Outcome(unit, error=str(err))
     error = render_pages(job, files, staging / "files")
     if error:
         return Outcome(unit, key, error=error)
@@ -146,24 +143,26 @@ class UnitError(Exception):
     pass
 
 
-def key_of(job: Job, unit: str, files: list, data: list[str]) -> str:
-    """An agency's pages and files are made from its own folder and its reports' problems alone, so
+def made(job: Job, uri: str, maker):
+    """What a maker of this page or file returns; its failure, located at the file it comes from."""
+    try:
+        return maker()
+    except Exception as err:  # noqa: BLE001 — reported as the file's located error, not a traceback
+        raise UnitError(f"{job.sources.get(uri, uri)}：生成 {uri} 时出错：{err}") from err
+
+
+def key_of(job: Job, unit: str, files: list, data: list[str]) -> tuple[str, dict[str, str]]:
+    """The unit's key, and the data files made to find it (not made again to write them).
+
+    An agency's pages and files are made from its own folder and its reports' problems alone, so
     those (with the pages' Markdown) are its key, and a cached agency costs only a hash of its
     files. A summary page is keyed by what it shows: its Markdown and its filled-in fragments."""
-    parts = [(f.src_uri, f.content_string, []) for f in files]
+    parts = [(f.src_uri, made(job, f.src_uri, lambda: f.content_string), []) for f in files]
     if unit.startswith("agency:") and job.inputs is not None:
-        return unit_key(job.fingerprint, unit, parts + [("inputs", job.inputs(unit[len("agency:"):]), [])])
-    parts = []
-    for uri in [f.src_uri for f in files] + data:
-        try:
-            if uri in job.data:
-                parts.append((uri, job.data[uri].text, []))
-            else:
-                file = job.files.get_file_from_path(uri)
-                parts.append((uri, file.content_string, job.blocks[uri].made() if uri in job.blocks else []))
-        except Exception as err:  # noqa: BLE001 — reported as the file's located error, not a traceback
-            raise UnitError(f"{job.sources.get(uri, uri)}：生成 {uri} 时出错：{err}") from err
-    return unit_key(job.fingerprint, unit, parts)
+        return unit_key(job.fingerprint, unit, parts + [("inputs", job.inputs(unit[len("agency:"):]), [])]), {}
+    parts = [(uri, text, made(job, uri, job.blocks[uri].made) if uri in job.blocks else []) for uri, text, _ in parts]
+    texts = {uri: made(job, uri, lambda: job.data[uri].text) for uri in data}
+    return unit_key(job.fingerprint, unit, parts + [(uri, text, []) for uri, text in texts.items()]), texts
 
 
 def render_pages(job: Job, files: list, folder: Path) -> str | None:
