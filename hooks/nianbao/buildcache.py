@@ -43,6 +43,17 @@ def unit_key(fingerprint: str, unit: str, parts: list[tuple[str, str, list[str]]
     return digest.hexdigest()
 
 
+def write_chunks(path: Path, chunks) -> str:
+    """Write text piece by piece (a data file may be larger than memory); its SHA-256."""
+    digest = hashlib.sha256()
+    with open(path, "wb") as out:
+        for chunk in chunks:
+            data = chunk.encode("utf-8")
+            digest.update(data)
+            out.write(data)
+    return digest.hexdigest()
+
+
 class PageCache:
     def __init__(self, root: Path, persistent: bool = True):
         self.root = root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 from . import __version__
 from .check import check_path, summarize
 from .dump import write_atomic
-from .export import long_csv, wide_csv
+from .buildcache import write_chunks
+from .export import long_csv_chunks, wide_csv_chunks
 from .fmt import format_file
 from .importer import NotAReport, import_report
 from .importer.batch import import_all, summary_line, totals
@@ -241,11 +243,14 @@ def run_export(args: argparse.Namespace) -> int:
         result, keep = found
         reports += [r for r in result.corpus.reports if keep(Problem(r.path, 1, 1, "info", "", ""))]
         agencies.update(result.corpus.agencies)
-    text = long_csv(reports) if args.format == "csv-long" else wide_csv(reports, agencies)
+    chunks = long_csv_chunks(reports) if args.format == "csv-long" else wide_csv_chunks(reports, agencies)
     if args.out == "-":
-        sys.stdout.write(text)
+        sys.stdout.writelines(chunks)
     else:
-        write_atomic(Path(args.out), text)
+        path = Path(args.out)
+        temp = path.with_name(f".{path.name}.tmp")  # never a half-written export under its name
+        write_chunks(temp, chunks)
+        os.replace(temp, path)
         print(f"已导出 {len(reports)} 份报告到 {args.out}", file=sys.stderr)
     return 0
 

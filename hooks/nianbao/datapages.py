@@ -25,8 +25,8 @@ def data_files(result: Result) -> list[Page]:
     reports = [r for r in corpus.reports if r.agency in corpus.agencies]
     rows = summary_rows(reports, result)
     # The large files are made by the worker that writes them (functools.partial), not here.
-    files = [Page(LONG_CSV, functools.partial(export.long_csv, reports)),
-             Page(WIDE_CSV, functools.partial(export.wide_csv, reports, corpus.agencies)),
+    files = [Page(LONG_CSV, functools.partial(export.long_csv_chunks, reports)),
+             Page(WIDE_CSV, functools.partial(export.wide_csv_chunks, reports, corpus.agencies)),
              Page("data/datapackage.json", export.datapackage(LONG_CSV.split("/")[-1], WIDE_CSV.split("/")[-1])),
              Page(SUMMARY_CSV, functools.partial(summary_csv, rows))]
     for report in reports:

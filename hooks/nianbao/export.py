@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from . import editions
@@ -42,26 +43,36 @@ def cells(report: Report):
         yield table.id, row, col, cell
 
 
-def long_rows(reports: list[Report]) -> list[list[str]]:
-    rows = []
-    for report in reports:
-        for tid, row, col, cell in cells(report):
-            rows.append([report.agency, str(report.year), report.edition.id, tid, row, col.id,
-                         "" if cell.blank else cell.text, number_text(cell_number(cell))])
-    rows.sort(key=lambda r: (r[0], int(r[1]), r[3], r[4], r[5]))
+def long_rows(report: Report) -> list[list[str]]:
+    rows = [[report.agency, str(report.year), report.edition.id, tid, row, col.id,
+             "" if cell.blank else cell.text, number_text(cell_number(cell))] for tid, row, col, cell in cells(report)]
+    rows.sort(key=lambda r: (r[3], r[4], r[5]))
     return rows
 
 
 def to_csv(header: list[str], rows: list[list[str]], bom: bool = False) -> str:
+    return ("\ufeff" if bom else "") + csv_lines([header] + rows)
+
+
+def csv_lines(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" if bom else "") + buffer.getvalue()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def by_report(reports: list[Report]) -> list[Report]:
+    return sorted(reports, key=lambda r: (r.agency, r.year))
+
+
+def long_csv_chunks(reports: list[Report]) -> Iterator[str]:
+    """Every cell, one report at a time: an archive's file is gigabytes, never held whole."""
+    yield csv_lines([LONG_COLUMNS])
+    for report in by_report(reports):
+        yield csv_lines(long_rows(report))
 
 
 def long_csv(reports: list[Report]) -> str:
-    return to_csv(LONG_COLUMNS, long_rows(reports))
+    return "".join(long_csv_chunks(reports))
 
 
 def read_long_csv(text: str) -> dict[tuple, str | None]:
@@ -89,15 +100,17 @@ def wide_columns() -> list[str]:
     return list(seen)
 
 
-def wide_csv(reports: list[Report], agencies: dict) -> str:
+def wide_csv_chunks(reports: list[Report], agencies: dict) -> Iterator[str]:
     columns = wide_columns()
-    rows = []
-    for report in sorted(reports, key=lambda r: (r.agency, r.year)):
+    yield "\ufeff" + csv_lines([META_COLUMNS + columns])  # Excel reads UTF-8 only with a BOM
+    for report in by_report(reports):
         values = {f"{tid}.{row}.{col.id}": ("" if cell.blank else cell.text)
                   for tid, row, col, cell in cells(report)}
-        rows.append(meta_values(report, agencies.get(report.agency)) + [values.get(c, "") for c in columns])
-    # Excel reads UTF-8 only with a BOM
-    return to_csv(META_COLUMNS + columns, rows, bom=True)
+        yield csv_lines([meta_values(report, agencies.get(report.agency)) + [values.get(c, "") for c in columns]])
+
+
+def wide_csv(reports: list[Report], agencies: dict) -> str:
+    return "".join(wide_csv_chunks(reports, agencies))
 
 
 def report_json(report: Report, agency, problems) -> str:

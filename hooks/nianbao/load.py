@@ -193,5 +193,12 @@ def read_report(path: Path, slug: str, year: int, corpus: Corpus) -> Report | No
         tables=value["tables"],
         headers=value["headers"],
         acknowledged=value["acknowledged"],
-        marks=parsed.marks,
+        marks=outside_cells(parsed.marks, value["tables"]),
     )
+
+
+def outside_cells(marks: dict, tables: dict) -> dict:
+    """The positions rules may still ask for: cells carry their own, and a province's archive holds
+    millions of them."""
+    return {path: at for path, at in marks.items()
+            if not (len(path) == 3 and path[0] in tables and isinstance(path[2], int))}

@@ -139,6 +139,23 @@ class Table:
     def row(self, row_id: str) -> Row | None:
         return self._row_index.get(row_id)
 
+    @functools.cached_property
+    def _column_index(self) -> dict[str, dict[str, int]]:
+        return {row_id: {col.id: i for i, col in enumerate(self.columns_of(row_id))} for row_id in self._row_index}
+
+    @functools.cached_property
+    def _shadowed(self) -> dict[str, str]:
+        """Row id -> the alternative row that, when present, is printed in its place."""
+        return {row_id: alt for alt, replaced in self.alternatives.items() for row_id in replaced}
+
+    def find(self, rows: dict, row_id: str, column: str):
+        """The cell of (row, column) among a report's rows of this table, as `Report.cells` prints them."""
+        cells = rows.get(row_id)
+        if cells is None or self._shadowed.get(row_id) in rows:
+            return None
+        index = self._column_index.get(row_id, {}).get(column)
+        return cells[index] if index is not None and index < len(cells) else None
+
 
 @dataclass
 class Edition:
@@ -155,6 +172,9 @@ class Edition:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
 
+_TEXTS: dict[str, str] = {}
+
+
 @dataclass(slots=True)
 class Cell:
     """One published cell: the value as printed, where it stands in the YAML. Slotted: a
@@ -168,6 +188,8 @@ class Cell:
 
     def __post_init__(self):
         value = self.value
+        if len(self.text) <= 6:  # "0", "12", "—": a province's archive prints the same few millions of times
+            self.text = _TEXTS.setdefault(self.text, self.text)
         if isinstance(value, bool) or value is None or isinstance(value, str):
             self.number = None
         elif isinstance(value, int):
@@ -238,7 +260,10 @@ class Report:
         return (self.agency, self.year)
 
     def cell(self, table: str, row: str, column: str) -> Cell | None:
-        return self._cells.get((table, row, column))
+        # Looked up through the edition's spec: an index of every cell per report would double
+        # the memory a large corpus takes.
+        spec, rows = self.edition.tables.get(table), self.tables.get(table)
+        return None if spec is None or not rows else spec.find(rows, row, column)
 
     def cells(self):
         """(table spec, row id, column, cell) for every cell, in printed order."""
@@ -247,10 +272,6 @@ class Report:
             for row in table.printed_rows(rows):
                 for col, cell in zip(table.columns_of(row), rows[row]):
                     yield table, row, col, cell
-
-    @functools.cached_property
-    def _cells(self) -> dict[tuple[str, str, str], Cell]:
-        return {(table.id, row, col.id): cell for table, row, col, cell in self.cells()}
 
     def mark(self, *path: Any) -> tuple[int, int]:
         """The nearest known position of a YAML path (falls back to its parents)."""

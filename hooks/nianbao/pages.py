@@ -39,8 +39,9 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
     for r in corpus.reports:
         if r.agency in corpus.agencies:
             blocks = Blocks()
-            content = report_page(r, corpus.agencies[r.agency], result.by_report.get(r.key, []), site,
-                                  previous.get(r.key), blocks)
+            # Made by the worker that renders it: the narrative would otherwise be held twice.
+            content = functools.partial(report_page, r, corpus.agencies[r.agency], result.by_report.get(r.key, []),
+                                        site, previous.get(r.key), blocks)
             pages.append(Page(report_uri(r), content, blocks=blocks, source=r.path, unit=r.agency))
     by_agency = defaultdict(list)  # one pass, not a scan of every report for every agency
     for report in corpus.reports:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import posixpath
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -27,7 +28,7 @@ from pathlib import Path
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.structure.files import File
 
-from .buildcache import PageCache, unit_key
+from .buildcache import PageCache, unit_key, write_chunks
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BATCH = 8  # units per task: fewer round trips, still enough tasks to balance the workers
@@ -118,23 +119,33 @@ def render_unit(unit: str, uris: list[str]) -> Outcome:
     job = _JOB
     files = [job.files.get_file_from_path(uri) for uri in uris if uri not in job.data]
     data = [uri for uri in uris if uri in job.data]
+    staging = None
     try:  # the fragments' and data files' makers run here, so their errors are located too
-        key, texts = key_of(job, unit, files, data)
-        names = job.cache.files(key)
-        if names is not None:
-            for uri in uris:
-                job.blocks.pop(uri, None)  # any made for the key are not needed: the cached page has them
-            return Outcome(unit, key, names)
-        staging = job.cache.staging(key)
-        for uri in data:
-            path = staging / "files" / uri
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(texts[uri] if uri in texts else made(job, uri, lambda: job.data[uri].text),
-                            encoding="utf-8")
+        if unit.startswith("agency:") and job.inputs is not None:
+            key = agency_key(job, unit, files, data)
+            names = job.cache.files(key)
+            if names is None:
+                staging = job.cache.staging(key)
+                write_data(job, data, staging / "files")
+        else:
+            # A summary's data files are written first: they are keyed by what they hold, and a
+            # repo-wide one is too large to hold in memory.
+            staging = job.cache.staging(unit_key(job.fingerprint, unit, []))
+            key = summary_key(job, unit, files, write_data(job, data, staging / "files"))
+            names = job.cache.files(key)
+            if names is not None:
+                shutil.rmtree(staging, ignore_errors=True)
     except UnitError as err:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         return Outcome(unit, error=str(err))
+    if names is not None:
+        for uri in uris:
+            job.blocks.pop(uri, None)  # any made for the key are not needed: the cached page has them
+        return Outcome(unit, key, names)
     error = render_pages(job, files, staging / "files")
     if error:
+        shutil.rmtree(staging, ignore_errors=True)
         return Outcome(unit, key, error=error)
     return Outcome(unit, key, job.cache.store(key, staging), rendered=True)
 
@@ -151,18 +162,29 @@ def made(job: Job, uri: str, maker):
         raise UnitError(f"{job.sources.get(uri, uri)}：生成 {uri} 时出错：{err}") from err
 
 
-def key_of(job: Job, unit: str, files: list, data: list[str]) -> tuple[str, dict[str, str]]:
-    """The unit's key, and the data files made to find it (not made again to write them).
+def write_data(job: Job, data: list[str], folder: Path) -> dict[str, str]:
+    """Write the unit's data files, piece by piece; uri -> SHA-256 of what was written."""
+    digests = {}
+    for uri in data:
+        path = folder / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digests[uri] = made(job, uri, lambda: write_chunks(path, job.data[uri].chunks()))
+    return digests
 
-    An agency's pages and files are made from its own folder and its reports' problems alone, so
-    those (with the pages' Markdown) are its key, and a cached agency costs only a hash of its
-    files. A summary page is keyed by what it shows: its Markdown and its filled-in fragments."""
-    parts = [(f.src_uri, made(job, f.src_uri, lambda: f.content_string), []) for f in files]
-    if unit.startswith("agency:") and job.inputs is not None:
-        return unit_key(job.fingerprint, unit, parts + [("inputs", job.inputs(unit[len("agency:"):]), [])]), {}
-    parts = [(uri, text, made(job, uri, job.blocks[uri].made) if uri in job.blocks else []) for uri, text, _ in parts]
-    texts = {uri: made(job, uri, lambda: job.data[uri].text) for uri in data}
-    return unit_key(job.fingerprint, unit, parts + [(uri, text, []) for uri, text in texts.items()]), texts
+
+def agency_key(job: Job, unit: str, files: list, data: list[str]) -> str:
+    """An agency's pages and files are made from its own folder and its reports' problems alone:
+    those (with the pages' and files' names) are its key, so a cached agency costs only a hash of
+    its files, and its pages' Markdown is not even made."""
+    names = [(uri, "", []) for uri in [f.src_uri for f in files] + data]
+    return unit_key(job.fingerprint, unit, names + [("inputs", job.inputs(unit[len("agency:"):]), [])])
+
+
+def summary_key(job: Job, unit: str, files: list, digests: dict[str, str]) -> str:
+    """A summary page is keyed by what it shows: its Markdown and its filled-in fragments."""
+    parts = [(f.src_uri, made(job, f.src_uri, lambda: f.content_string),
+              made(job, f.src_uri, job.blocks[f.src_uri].made) if f.src_uri in job.blocks else []) for f in files]
+    return unit_key(job.fingerprint, unit, parts + [(uri, digest, []) for uri, digest in digests.items()])
 
 
 def render_pages(job: Job, files: list, folder: Path) -> str | None:
@@ -178,7 +200,11 @@ def render_pages(job: Job, files: list, folder: Path) -> str | None:
             source = job.sources.get(file.src_uri, file.src_uri)
             return f"{source}：生成 {file.src_uri} 时出错：{err}"
         finally:
-            file.page.markdown = file.page.content = None  # the page is written; free it
+            # The page is written: a worker renders thousands, and MkDocs would keep each one's
+            # Markdown, HTML and table of contents to the end.
+            file.page.markdown = file.page.content = None
+            file.page.toc = []
+            file._content = None
     return None
 
 

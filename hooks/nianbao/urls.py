@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from markupsafe import escape
 
@@ -62,7 +62,8 @@ class Blocks:
 @dataclass
 class Page:
     src_uri: str  # e.g. luoyuan-songshan/2019.md, or a data file such as data/cells-long.csv
-    content: str | Callable[[], str]  # may be made late, by the worker that writes the file
+    # May be made late, by the worker that writes the file, and a large data file in pieces.
+    content: str | Callable[[], str | Iterable[str]]
     in_nav: bool = False
     blocks: Blocks | None = None
     source: str = "本站生成"  # the input it comes from, named when two outputs collide
@@ -70,7 +71,11 @@ class Page:
 
     @property
     def text(self) -> str:
-        return self.content() if callable(self.content) else self.content
+        return "".join(self.chunks())
+
+    def chunks(self) -> Iterable[str]:
+        made = self.content() if callable(self.content) else self.content
+        return (made,) if isinstance(made, str) else made
 
 
 # Front matter for pages of wide tables: no side navigation or table of contents beside them.
