@@ -134,6 +134,7 @@ def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path
     assert done.returncode == 0, done.stderr[-3000:]
     again = rendered_units(done.stderr)
     assert again == {f"agency:{slug}"}  # its pages and data files; no summary page shows the narrative
+    assert f"读取并检查了 1 个机构的报告，{len(agencies) - 1} 个机构未改动" in done.stderr
     # A changed number reaches the pages that sum it as well, still not the other agencies.
     table = narrative.with_suffix(".yml")
     text = table.read_text(encoding="utf-8")

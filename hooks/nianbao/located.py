@@ -101,6 +101,12 @@ def parse(text: str, full: bool = False) -> Parsed:
                                    "FMT-YAML", syntax_message(err)))
         parsed.ok = False
         return parsed
+    except yaml.reader.ReaderError as err:  # a character YAML forbids: located by its offset
+        line = text.count("\n", 0, err.position) + 1
+        col = err.position - text.rfind("\n", 0, err.position)
+        parsed.issues.append(Issue(line, col, "FMT-YAML", f"YAML 不允许的字符 U+{err.character:04X}（控制字符），请删去"))
+        parsed.ok = False
+        return parsed
     except yaml.YAMLError as err:
         parsed.issues.append(Issue(1, 1, "FMT-YAML", f"YAML 无法解析：{err}"))
         parsed.ok = False

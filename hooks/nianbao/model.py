@@ -168,8 +168,17 @@ class Edition:
     tables: dict[str, Table]
     limits: dict[str, int] = field(default_factory=dict)  # column kind -> largest plausible value
 
+    def __reduce__(self):
+        return edition_named, (self.id,)  # a stored report names its edition, not a copy of the spec
+
     def applies_to(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+def edition_named(edition_id: str) -> Edition:
+    from .editions import get
+
+    return get(edition_id)
 
 
 _TEXTS: dict[str, str] = {}
@@ -199,6 +208,9 @@ class Cell:
                 self.number = Decimal(self.text)
             except InvalidOperation:
                 self.number = None
+
+    def __reduce__(self):
+        return Cell, (self.value, self.text, self.line, self.col)  # (dataclass slots pickle slowly)
 
     @property
     def blank(self) -> bool:

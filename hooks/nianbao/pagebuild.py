@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buildcache import PageCache, cache_root
-from .units import WHOLE, Shard, fingerprint, job_count, parse_shard, unit_of
+from .units import WHOLE, Shard, fingerprint, folder_digest, job_count, parse_shard, unit_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 HANDOFF = ".nianbao"  # in a shard's output folder: what `nianbao merge` needs besides the pages
@@ -32,6 +32,7 @@ class PageBuild:
     nav: object = None
     files: object = None
     cache: PageCache | None = None
+    checks: object = None  # checkcache.CheckStore when the cache outlives the build
     outcomes: list = field(default_factory=list)
     fingerprint: str = ""
 
@@ -49,6 +50,12 @@ def start(config) -> Shard:
     except ValueError as err:
         raise PluginError(str(err)) from err
     BUILD = PageBuild(shard=shard)
+    root, persistent = cache_root(Path(config.config_file_path).resolve().parent)
+    BUILD.cache = PageCache(root, persistent)
+    if persistent:
+        from .checkcache import CheckStore
+
+        BUILD.checks = CheckStore(root)
     return shard
 
 
@@ -108,11 +115,7 @@ def agency_inputs(result):
         by_agency[report.agency].append(report)
 
     def inputs(slug: str) -> str:
-        digest = hashlib.sha256()
-        folder = Path(result.corpus.agencies[slug].path).parent
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest = hashlib.sha256(folder_digest(Path(result.corpus.agencies[slug].path).parent).encode())
         for report in sorted(by_agency[slug], key=lambda r: r.year):
             digest.update(f"{report.year}\0".encode())  # a preview keeps only some of the years
             for problem in result.by_report.get(report.key, []):
@@ -129,9 +132,6 @@ def render(env, config, blocks: dict, result) -> None:
 
     from .renderpool import Job, render_all
 
-    config_dir = Path(config.config_file_path).resolve().parent
-    root, persistent = cache_root(config_dir)
-    BUILD.cache = PageCache(root, persistent)
     docs = [f.src_uri for f in BUILD.files if f.src_dir == config.docs_dir and f.src_uri.endswith(".md")]
     BUILD.fingerprint = fingerprint(config.config_file_path, config.site_url, docs)
     jobs = job_count()
@@ -176,6 +176,7 @@ def finish(config, preview: bool) -> None:
                           "可能有另一个构建同时在用这个缓存，请重新构建") from err
     if BUILD.cache.persistent and not preview:
         BUILD.cache.prune({o.key for o in BUILD.outcomes})
+        BUILD.checks.prune()
     BUILD.cache.close()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import pagebuild
 from .check import Result, check_path
+from .checkcache import check_cached
 from .units import job_count
 from .csp import add_policy
 from .outputs import output_problems
@@ -69,7 +70,13 @@ def check_reports(config) -> Result:
 
     pagebuild.start(config)
     only, year = preview_target()
-    result = check_path(reports_dir(config), only={only} if only else None, jobs=job_count())
+    folder, wanted = reports_dir(config), {only} if only else None
+    if pagebuild.BUILD.checks is None:
+        result = check_path(folder, only=wanted, jobs=job_count())
+    else:  # only the agencies whose folders changed since the last build are read and checked
+        result = check_cached(folder, wanted, job_count(), pagebuild.BUILD.checks)
+        log.info(f"读取并检查了 {pagebuild.BUILD.checks.read} 个机构的报告，"
+                 f"{pagebuild.BUILD.checks.reused} 个机构未改动，检查结果取自构建缓存")
     if only:
         keep = {year, year - 1} if year else None  # the year before, for the cross-year rules
         if keep:

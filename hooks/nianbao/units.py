@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import functools
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -55,16 +56,27 @@ def unit_of(src_uri: str, unit: str | None) -> str:
     return f"agency:{unit}" if unit else f"page:{src_uri}"
 
 
+@functools.cache
+def package_digest() -> str:
+    """This tool's code, editions, theme and templates: every file of the package."""
+    return folder_digest(Path(__file__).resolve().parent)
+
+
+def folder_digest(folder: Path) -> str:
+    """Every file under `folder` (names and bytes; Python's byte-code caches aside)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.relative_to(folder).parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def fingerprint(config_file: str, site_url: str | None, docs: list[str]) -> str:
     """Everything besides a page's own source that its HTML depends on: this tool's code, theme and
     templates, mkdocs.yml, the engine's versions, the site address and the hand-written pages'
     names (links to them resolve or not). A change to any of them invalidates every cached page."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    hook = package.parent / "nianbao_hooks.py"
+    digest = hashlib.sha256(package_digest().encode())
+    hook = Path(__file__).resolve().parent.parent / "nianbao_hooks.py"
     for path in (Path(config_file), hook):
         if path.is_file():
             digest.update(path.read_bytes() + b"\0")
