@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import REPO
 from test_site import make_project
@@ -117,6 +118,12 @@ def rendered_units(log: str) -> set[str]:
     return set(re.findall(r"已渲染：(\S+)", log))
 
 
+def only_regions_of(units: set[str], region: list[str]) -> bool:
+    """Some region pages among the units, and only those of `region` and the regions above it."""
+    redone = [u[len("page:regions/"):].rsplit("/", 1)[0].split("/") for u in units if u.startswith("page:regions/")]
+    return bool(redone) and all(r == region[:len(r)] for r in redone)
+
+
 def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(corpus, project)
@@ -133,7 +140,11 @@ def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path
     done = build(project, tmp_path / "warm", cache, verbose=True)
     assert done.returncode == 0, done.stderr[-3000:]
     again = rendered_units(done.stderr)
-    assert again == {f"agency:{slug}"}  # its pages and data files; no summary page shows the narrative
+    # Its pages and data files, and its regions' pages (keyed by their agencies' folders, so they
+    # are not summed again to find out that they did not change); no other page.
+    region = yaml.safe_load((narrative.parent / "agency.yml").read_text(encoding="utf-8"))["region"].split("/")
+    assert {u for u in again if not u.startswith("page:regions/")} == {f"agency:{slug}"}
+    assert only_regions_of(again, region)
     assert f"读取并检查了 1 个机构的报告，{len(agencies) - 1} 个机构未改动" in done.stderr
     # A changed number reaches the pages that sum it as well, still not the other agencies.
     table = narrative.with_suffix(".yml")
@@ -146,6 +157,8 @@ def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path
     touched = rendered_units(done.stderr)
     assert f"agency:{slug}" in touched and not {u for u in touched if u.startswith("agency:")} - {f"agency:{slug}"}
     assert len(touched) < len(units) / 3
+    assert only_regions_of(touched, region)
+    assert any(u.startswith("page:regions/") and u not in touched for u in units)
     cold = tmp_path / "cold-of-changed"
     assert build(project, cold, "off").returncode == 0
     assert differences(tree(cold), tree(tmp_path / "warm2")) == []
@@ -249,7 +262,9 @@ def test_serve_rebuilds_a_saved_report_from_the_cache(tmp_path):
         narrative = project / "reports" / "luoyuan-songshan" / "2019.md"
         narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为更正说明。\n", encoding="utf-8")
         seen = wait_for("Documentation built in", 2)
-        assert rendered_units(seen.split("Documentation built in")[1]) == {"agency:luoyuan-songshan"}
+        again = rendered_units(seen.split("Documentation built in")[1])
+        assert {u for u in again if not u.startswith("page:regions/")} == {"agency:luoyuan-songshan"}
+        assert only_regions_of(again, ["福建省", "福州市", "罗源县"])
         assert "本段为更正说明" in urllib.request.urlopen(url, timeout=30).read().decode("utf-8")
     finally:
         server.terminate()

@@ -75,17 +75,21 @@ def region_pages(result: Result) -> list[Page]:
     for (region, _), entry in rollups.items():
         by_region[region].append(entry)
     pages = [Page("regions/index.md", regions_index(sorted(by_region)), in_nav=True)]
+    within = figures.agencies_within(result.corpus)
     for region, entries in by_region.items():
         entries.sort(key=lambda e: e.year)
         blocks = Blocks()
         source = region_source(region, entries, result)
         # Made by the worker that renders them (their sums are the costly part), not here.
+        # A region's pages show its agencies alone: a rebuild keys them by those agencies' folders
+        # and does not sum the region again unless one of them changed.
+        members = tuple(within[region])
         pages.append(Page(region_uri(region), functools.partial(region_page, region, entries, result, blocks),
-                          blocks=blocks, source=source))
+                          blocks=blocks, source=source, members=members))
         for entry in entries:
             blocks = Blocks()
             pages.append(Page(region_uri(region, entry.year), functools.partial(region_year_page, entry, result, blocks),
-                              blocks=blocks, source=source))
+                              blocks=blocks, source=source, members=members))
     return pages
 
 

@@ -166,6 +166,15 @@ class RegionYear:
         return cell_sums(self.units)
 
 
+def agencies_within(corpus) -> dict[tuple[str, ...], list[str]]:
+    """Region prefix -> the slugs of every agency in it or below it."""
+    within: dict[tuple[str, ...], list[str]] = {}
+    for slug, agency in corpus.agencies.items():
+        for depth in range(1, len(agency.region) + 1):
+            within.setdefault(tuple(agency.region[:depth]), []).append(slug)
+    return within
+
+
 def region_rollups(corpus) -> dict[tuple[tuple[str, ...], int], RegionYear]:
     """For every region prefix and year: the per-cell sum of its units' tables."""
     by_year: dict[int, dict[str, Report]] = {}

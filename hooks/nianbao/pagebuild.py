@@ -8,6 +8,7 @@ search documents and a stamp in `<site>/.nianbao/` for `nianbao merge` (merge.py
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ class PageBuild:
     units: dict[str, list[str]] = field(default_factory=dict)  # owned unit -> its pages' and files' sources
     data: dict[str, object] = field(default_factory=dict)  # source -> urls.Page of an owned data file
     sources: dict[str, str] = field(default_factory=dict)  # page source -> input file, for messages
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # summary unit -> the agencies it shows
     nav: object = None
     files: object = None
     cache: PageCache | None = None
@@ -83,6 +85,8 @@ def claim(page) -> bool:
         return False
     BUILD.units.setdefault(unit_of(page.src_uri, page.unit), []).append(page.src_uri)
     BUILD.sources[page.src_uri] = page.source
+    if page.members:
+        BUILD.members[unit_of(page.src_uri, page.unit)] = page.members
     return True
 
 
@@ -122,7 +126,7 @@ def agency_inputs(result):
                 digest.update(f"{problem.format()}\0{problem.acknowledged}\0".encode())
         return digest.hexdigest()
 
-    return inputs
+    return functools.cache(inputs)  # a region's pages ask for the same agencies again
 
 
 def render(env, config, blocks: dict, result) -> None:
@@ -137,7 +141,7 @@ def render(env, config, blocks: dict, result) -> None:
     jobs = job_count()
     started = time.monotonic()
     job = Job(config, BUILD.files, BUILD.nav, env, BUILD.cache, BUILD.fingerprint, blocks, BUILD.sources, BUILD.data,
-              agency_inputs(result))
+              agency_inputs(result), BUILD.members)
     try:
         BUILD.outcomes = render_all(job, BUILD.units, jobs)
     except RuntimeError as err:

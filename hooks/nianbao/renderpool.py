@@ -87,6 +87,7 @@ class Job:
     sources: dict  # page source -> the report or agency file it comes from, for messages
     data: dict  # data file source -> urls.Page, written as it is
     inputs: object = None  # slug -> a digest of everything an agency's pages are made from
+    members: dict = field(default_factory=dict)  # summary unit -> the agencies whose folders alone make it
 
 
 _JOB: Job | None = None  # set before forking: the workers inherit it
@@ -121,7 +122,7 @@ def render_unit(unit: str, uris: list[str]) -> Outcome:
     data = [uri for uri in uris if uri in job.data]
     staging = None
     try:  # the fragments' and data files' makers run here, so their errors are located too
-        if unit.startswith("agency:") and job.inputs is not None:
+        if job.inputs is not None and (unit.startswith("agency:") or unit in job.members):
             key = agency_key(job, unit, files, data)
             names = job.cache.files(key)
             if names is None:
@@ -173,11 +174,12 @@ def write_data(job: Job, data: list[str], folder: Path) -> dict[str, str]:
 
 
 def agency_key(job: Job, unit: str, files: list, data: list[str]) -> str:
-    """An agency's pages and files are made from its own folder and its reports' problems alone:
-    those (with the pages' and files' names) are its key, so a cached agency costs only a hash of
-    its files, and its pages' Markdown is not even made."""
+    """An agency's pages and files are made from its own folder and its reports' problems alone
+    (a region's, from its agencies'): those, with the pages' and files' names, are the key, so a
+    cached unit costs only a hash of those files, and its pages' Markdown is not even made."""
     names = [(uri, "", []) for uri in [f.src_uri for f in files] + data]
-    return unit_key(job.fingerprint, unit, names + [("inputs", job.inputs(unit[len("agency:"):]), [])])
+    slugs = job.members.get(unit) or (unit[len("agency:"):],)
+    return unit_key(job.fingerprint, unit, names + [(slug, job.inputs(slug), []) for slug in slugs])
 
 
 def summary_key(job: Job, unit: str, files: list, digests: dict[str, str]) -> str:

@@ -68,6 +68,7 @@ class Page:
     blocks: Blocks | None = None
     source: str = "本站生成"  # the input it comes from, named when two outputs collide
     unit: str | None = None  # the agency whose folder alone determines it (its slug), else None
+    members: tuple[str, ...] = ()  # for a summary of some agencies: theirs, whose folders alone determine it
 
     @property
     def text(self) -> str:
