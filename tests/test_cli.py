@@ -11,6 +11,9 @@ from nianbao.cli import main
 
 from conftest import REPO, line_of, report_data, write_report
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|info)\[(?P<rule>[A-Z0-9-]+)\] .+")
 
 
@@ -99,3 +102,17 @@ def test_console_script_runs_in_repo():
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1].endswith("通过。")
+
+
+def test_output_cut_short_by_head_is_no_traceback(tmp_path):
+    """`nianbao check | head -1`: the reader closes the pipe after one line."""
+    reports = tmp_path / "reports"
+    generate(reports, 600, seed=3, problem_share=1.0)  # problem lines well past a pipe's 64 KB
+    env = dict(os.environ, PYTHONPATH=str(REPO / "hooks"))
+    with subprocess.Popen([sys.executable, "-m", "nianbao", "check", str(reports)], env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.readline()
+        process.stdout.close()  # what `head -1` does
+        stderr = process.stderr.read().decode("utf-8")
+        process.wait(timeout=60)
+    assert "Traceback" not in stderr, stderr

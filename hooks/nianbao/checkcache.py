@@ -9,6 +9,7 @@ trusted. The entries live beside the page cache (buildcache.py) and are pruned w
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -28,7 +29,7 @@ LAYOUT = "checks-v1"
 READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml", "nh3")) + f" python={sys.version}"
 # What an entry may hold. A restored CI cache is not this build's own output: an entry naming
 # anything else is refused, so a planted one can never run code (pickle's "restricting globals").
-ALLOWED = {("nianbao.model", name) for name in ("Cell", "Report", "Agency", "Problem", "edition_named")} | {
+ALLOWED = {("nianbao.model", name) for name in ("stored_cell", "Report", "Agency", "Problem", "edition_named")} | {
     ("nianbao.checkcache", "Piece"), ("decimal", "Decimal")}
 
 
@@ -103,6 +104,18 @@ def agency_folders(root: Path, only: set[str] | None) -> list[Path]:
 
 def check_cached(root: Path, only: set[str] | None, jobs: int, store: CheckStore) -> Result:
     """The same Result as check.check_path, reading and checking only the folders not in `store`."""
+    # Millions of new objects and no cycles among them: the collector's passes over the growing
+    # heap would take two thirds of the time (measured on unpickling 1,000 reports: 0.46 → 0.15 s).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return check_folders(root, only, jobs, store)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_folders(root: Path, only: set[str] | None, jobs: int, store: CheckStore) -> Result:
     if not root.is_dir():
         return check_corpus(load_corpus(root, only), jobs)
     folders = agency_folders(root, only)

@@ -210,7 +210,9 @@ class Cell:
                 self.number = None
 
     def __reduce__(self):
-        return Cell, (self.value, self.text, self.line, self.col)  # (dataclass slots pickle slowly)
+        # Stored as it stands (a rebuild reads millions from the check cache): the slotted
+        # dataclass's own pickling, or making each again, is several times slower.
+        return stored_cell, (self.value, self.text, self.line, self.col, self.number)
 
     @property
     def blank(self) -> bool:
@@ -219,6 +221,12 @@ class Cell:
     @property
     def placeholder(self) -> bool:
         return isinstance(self.value, str) and self.value.strip() in PLACEHOLDERS
+
+
+def stored_cell(value, text: str, line: int, col: int, number) -> Cell:
+    cell = object.__new__(Cell)
+    cell.value, cell.text, cell.line, cell.col, cell.number = value, text, line, col, number
+    return cell
 
 
 @dataclass
