@@ -31,6 +31,7 @@ def reports(tmp_path) -> Path:
     generate(root, 40, seed=7, problem_share=0.3)
     shutil.copytree(REPO / "reports" / "luoyuan-songshan", root / "luoyuan-songshan")
     (root / "stray.txt").write_text("not an agency\n", encoding="utf-8")  # a problem outside every folder
+    (root / "luoyuan-songshan" / "notes.txt").write_text("草稿\n", encoding="utf-8")  # one inside a folder
     return root
 
 
@@ -43,6 +44,7 @@ def test_cached_and_fresh_checks_find_the_same_problems(reports, tmp_path):
     assert (again.read, again.reused) == (0, len(cold.corpus.agencies))
     fresh = check_path(reports)
     assert any(p.level != "info" for p in fresh.problems)  # the corpus has problems to compare
+    assert {"stray.txt", "notes.txt"} <= {Path(p.path).name for p in fresh.problems}
     assert seen(cold) == seen(warm) == seen(fresh)
     assert warm.corpus.reports[0].edition is fresh.corpus.reports[0].edition
 
