@@ -141,7 +141,7 @@ def render(env, config, blocks: dict, result) -> None:
     jobs = job_count()
     started = time.monotonic()
     job = Job(config, BUILD.files, BUILD.nav, env, BUILD.cache, BUILD.fingerprint, blocks, BUILD.sources, BUILD.data,
-              agency_inputs(result), BUILD.members)
+              agency_inputs(result), BUILD.members, BUILD.files.documentation_pages())
     try:
         BUILD.outcomes = render_all(job, BUILD.units, jobs)
     except RuntimeError as err:
