@@ -58,10 +58,12 @@ class CheckStore:
         self.folder = root / LAYOUT
         self.used: set[str] = set()
         self.read = self.reused = 0  # agencies read and checked by this build / taken from the store
+        self.digests: dict[str, str] = {}  # folder name -> folder_digest, which the page cache's keys reuse
 
     def key(self, folder: Path) -> str:
         digest = hashlib.sha256(f"{package_digest()}\0{READERS}\0{display_path(folder)}\0".encode())
-        digest.update(folder_digest(folder).encode())
+        self.digests[folder.name] = folder_digest(folder)
+        digest.update(self.digests[folder.name].encode())
         return digest.hexdigest()
 
     def path(self, key: str) -> Path:

@@ -117,9 +117,11 @@ def agency_inputs(result):
     by_agency = defaultdict(list)
     for report in result.corpus.reports:
         by_agency[report.agency].append(report)
+    read = BUILD.checks.digests if BUILD.checks is not None else {}  # the folders the check has just hashed
 
     def inputs(slug: str) -> str:
-        digest = hashlib.sha256(folder_digest(Path(result.corpus.agencies[slug].path).parent).encode())
+        folder = read.get(slug) or folder_digest(Path(result.corpus.agencies[slug].path).parent)
+        digest = hashlib.sha256(folder.encode())
         for report in sorted(by_agency[slug], key=lambda r: r.year):
             digest.update(f"{report.year}\0".encode())  # a preview keeps only some of the years
             for problem in result.by_report.get(report.key, []):
