@@ -13,7 +13,6 @@ import gc
 import hashlib
 import os
 import pickle
-import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -94,9 +93,9 @@ class CheckStore:
     def prune(self) -> None:
         """Entries this build did not use go (the repo changed under them)."""
         for bucket in (self.folder.iterdir() if self.folder.is_dir() else ()):
-            for entry in bucket.iterdir():
+            for entry in bucket.iterdir():  # entries are single files (`put`), left-over temporary ones too
                 if entry.name not in self.used:
-                    entry.unlink(missing_ok=True) if entry.is_file() else shutil.rmtree(entry, ignore_errors=True)
+                    entry.unlink(missing_ok=True)
 
 
 def agency_folders(root: Path, only: set[str] | None) -> list[Path]:
