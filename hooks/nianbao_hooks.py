@@ -58,3 +58,7 @@ def on_post_build(config, **kwargs):
 
 def on_build_error(error, **kwargs):
     site.abandon()
+
+
+def on_shutdown(**kwargs):
+    site.shut_down()

@@ -124,6 +124,13 @@ def only_regions_of(units: set[str], region: list[str]) -> bool:
     return bool(redone) and all(r == region[:len(r)] for r in redone)
 
 
+REPO_WIDE = {"page:data/nianbao-cells-long.csv", "page:data/nianbao-reports-wide.csv"}
+
+
+def pieces_in(cache) -> set[str]:
+    return {p.name for p in cache.glob("pieces-v1/*/*")}
+
+
 def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(corpus, project)
@@ -137,14 +144,17 @@ def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path
     narrative = sorted((project / "reports").glob("*/2021.md"))[0]
     narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为更正说明。\n", encoding="utf-8")
     slug = narrative.parent.name
+    pieces = pieces_in(cache)
     done = build(project, tmp_path / "warm", cache, verbose=True)
     assert done.returncode == 0, done.stderr[-3000:]
     again = rendered_units(done.stderr)
     # Its pages and data files, and its regions' pages (keyed by their agencies' folders, so they
-    # are not summed again to find out that they did not change); no other page.
+    # are not summed again to find out that they did not change); no other page. The repo-wide
+    # CSV files are put together again, only that agency's piece of each made anew.
     region = yaml.safe_load((narrative.parent / "agency.yml").read_text(encoding="utf-8"))["region"].split("/")
-    assert {u for u in again if not u.startswith("page:regions/")} == {f"agency:{slug}"}
+    assert {u for u in again if not u.startswith("page:regions/")} == {f"agency:{slug}"} | REPO_WIDE
     assert only_regions_of(again, region)
+    assert len(pieces_in(cache) - pieces) == 2 and len(pieces - pieces_in(cache)) == 2
     assert f"读取并检查了 1 个机构的报告，{len(agencies) - 1} 个机构未改动" in done.stderr
     # A changed number reaches the pages that sum it as well, still not the other agencies.
     table = narrative.with_suffix(".yml")
@@ -152,6 +162,9 @@ def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path
     table.write_text(text.replace("year: 2021", "year: 2021\npublished: '2022-01-20'", 1)
                      if "published:" not in text else re.sub(r"published: .*", "published: '2022-01-20'", text, 1),
                      encoding="utf-8")
+    # A damaged piece of another agency is made again, not copied into the file.
+    victim = sorted(cache.glob("pieces-v1/*/*"))[0]
+    victim.write_bytes(victim.read_bytes().replace(b",", b";"))
     done = build(project, tmp_path / "warm2", cache, verbose=True)
     assert done.returncode == 0, done.stderr[-3000:]
     touched = rendered_units(done.stderr)
@@ -263,7 +276,7 @@ def test_serve_rebuilds_a_saved_report_from_the_cache(tmp_path):
         narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为更正说明。\n", encoding="utf-8")
         seen = wait_for("Documentation built in", 2)
         again = rendered_units(seen.split("Documentation built in")[1])
-        assert {u for u in again if not u.startswith("page:regions/")} == {"agency:luoyuan-songshan"}
+        assert {u for u in again if not u.startswith("page:regions/")} == {"agency:luoyuan-songshan"} | REPO_WIDE
         assert only_regions_of(again, ["福建省", "福州市", "罗源县"])
         assert "本段为更正说明" in urllib.request.urlopen(url, timeout=30).read().decode("utf-8")
     finally:

@@ -44,11 +44,12 @@ def unit_key(fingerprint: str, unit: str, parts: list[tuple[str, str, list[str]]
 
 
 def write_chunks(path: Path, chunks) -> str:
-    """Write text piece by piece (a data file may be larger than memory); its SHA-256."""
+    """Write text (or bytes already encoded) piece by piece: a data file may be larger than
+    memory. Its SHA-256."""
     digest = hashlib.sha256()
     with open(path, "wb") as out:
         for chunk in chunks:
-            data = chunk.encode("utf-8")
+            data = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
             digest.update(data)
             out.write(data)
     return digest.hexdigest()

@@ -12,7 +12,7 @@ from . import __version__
 from .check import check_path, summarize
 from .dump import write_atomic
 from .buildcache import write_chunks
-from .export import long_csv_chunks, wide_csv_chunks
+from .export import long_csv_parts, wide_csv_parts
 from .fmt import format_file
 from .importer import NotAReport, import_report
 from .importer.batch import import_all, summary_line, totals
@@ -246,7 +246,7 @@ def run_export(args: argparse.Namespace) -> int:
         result, keep = found
         reports += [r for r in result.corpus.reports if keep(Problem(r.path, 1, 1, "info", "", ""))]
         agencies.update(result.corpus.agencies)
-    chunks = long_csv_chunks(reports) if args.format == "csv-long" else wide_csv_chunks(reports, agencies)
+    chunks = (long_csv_parts(reports) if args.format == "csv-long" else wide_csv_parts(reports, agencies))()
     if args.out == "-":
         sys.stdout.writelines(chunks)
     else:

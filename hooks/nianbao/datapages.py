@@ -24,9 +24,11 @@ def data_files(result: Result) -> list[Page]:
     corpus = result.corpus
     reports = [r for r in corpus.reports if r.agency in corpus.agencies]
     rows = summary_rows(reports, result)
-    # The large files are made by the worker that writes them (functools.partial), not here.
-    files = [Page(LONG_CSV, functools.partial(export.long_csv_chunks, reports)),
-             Page(WIDE_CSV, functools.partial(export.wide_csv_chunks, reports, corpus.agencies)),
+    # The large files are made by the worker that writes them, one agency's piece at a time, and
+    # only when an agency changed: they hold the agencies' folders alone, so those are their key.
+    members = tuple(sorted({r.agency for r in reports}))
+    files = [Page(LONG_CSV, export.long_csv_parts(reports), members=members),
+             Page(WIDE_CSV, export.wide_csv_parts(reports, corpus.agencies), members=members),
              Page("data/datapackage.json", export.datapackage(LONG_CSV.split("/")[-1], WIDE_CSV.split("/")[-1])),
              Page(SUMMARY_CSV, functools.partial(summary_csv, rows))]
     for report in reports:

@@ -7,13 +7,15 @@ of every report exactly, blanks included (`value` empty).
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import json
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 
 from . import editions
+from .dataparts import Parts
 from .model import Cell, Report
 
 LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]
@@ -64,15 +66,23 @@ def by_report(reports: list[Report]) -> list[Report]:
     return sorted(reports, key=lambda r: (r.agency, r.year))
 
 
-def long_csv_chunks(reports: list[Report]) -> Iterator[str]:
-    """Every cell, one report at a time: an archive's file is gigabytes, never held whole."""
-    yield csv_lines([LONG_COLUMNS])
-    for report in by_report(reports):
-        yield csv_lines(long_rows(report))
+def long_csv_parts(reports: list[Report]) -> Parts:
+    """Every cell, one agency at a time: an archive's file is gigabytes, never held whole."""
+    return Parts("long", csv_lines([LONG_COLUMNS]),
+                 [(slug, functools.partial(long_piece, items)) for slug, items in by_agency(reports)])
+
+
+def long_piece(reports: list[Report]) -> str:
+    return "".join(csv_lines(long_rows(report)) for report in reports)
+
+
+def by_agency(reports: list[Report]) -> list[tuple[str, list[Report]]]:
+    """Each agency's reports in year order, the agencies in slug order (the files' row order)."""
+    return [(slug, list(items)) for slug, items in itertools.groupby(by_report(reports), key=lambda r: r.agency)]
 
 
 def long_csv(reports: list[Report]) -> str:
-    return "".join(long_csv_chunks(reports))
+    return "".join(long_csv_parts(reports)())
 
 
 def read_long_csv(text: str) -> dict[tuple, str | None]:
@@ -100,17 +110,23 @@ def wide_columns() -> list[str]:
     return list(seen)
 
 
-def wide_csv_chunks(reports: list[Report], agencies: dict) -> Iterator[str]:
+def wide_csv_parts(reports: list[Report], agencies: dict) -> Parts:
     columns = wide_columns()
-    yield "\ufeff" + csv_lines([META_COLUMNS + columns])  # Excel reads UTF-8 only with a BOM
-    for report in by_report(reports):
-        values = {f"{tid}.{row}.{col.id}": ("" if cell.blank else cell.text)
-                  for tid, row, col, cell in cells(report)}
-        yield csv_lines([meta_values(report, agencies.get(report.agency)) + [values.get(c, "") for c in columns]])
+    head = "\ufeff" + csv_lines([META_COLUMNS + columns])  # Excel reads UTF-8 only with a BOM
+    return Parts("wide", head, [(slug, functools.partial(wide_piece, items, agencies.get(slug), columns))
+                                for slug, items in by_agency(reports)])
+
+
+def wide_piece(reports: list[Report], agency, columns: list[str]) -> str:
+    rows = []
+    for report in reports:
+        values = {f"{tid}.{row}.{col.id}": ("" if cell.blank else cell.text) for tid, row, col, cell in cells(report)}
+        rows.append(meta_values(report, agency) + [values.get(c, "") for c in columns])
+    return csv_lines(rows)
 
 
 def wide_csv(reports: list[Report], agencies: dict) -> str:
-    return "".join(wide_csv_chunks(reports, agencies))
+    return "".join(wide_csv_parts(reports, agencies)())
 
 
 def report_json(report: Report, agency, problems) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buildcache import PageCache, cache_root
+from .dataparts import Parts, PieceStore
 from .units import WHOLE, Shard, fingerprint, folder_digest, job_count, parse_shard, unit_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -37,6 +38,7 @@ class PageBuild:
     checks: object = None  # checkcache.CheckStore when the cache outlives the build
     outcomes: list = field(default_factory=list)
     fingerprint: str = ""
+    pieces: PieceStore | None = None
 
 
 BUILD = PageBuild()
@@ -67,7 +69,7 @@ def owns(unit: str | None, src_uri: str) -> bool:
 
 def add_page(config, page) -> object:
     """The MkDocs file for a generated page: deferred to the workers, and theirs if this shard's."""
-    from .renderpool import deferred_file
+    from .deferred import deferred_file
 
     file = deferred_file(config, page.src_uri, page.content)
     claim(page)
@@ -92,7 +94,7 @@ def claim(page) -> bool:
 
 def placeholder(config, src_uri: str) -> object:
     """A file another shard writes: links to it resolve, this build does not write it."""
-    from .renderpool import Deferred
+    from .deferred import Deferred
 
     return Deferred.generated(config, src_uri, content="")
 
@@ -101,7 +103,7 @@ def prepare(nav, files, config) -> None:
     """Every deferred page gets its MkDocs page object (the nav made those of its own entries)."""
     from mkdocs.structure.pages import Page
 
-    from .renderpool import Deferred
+    from .deferred import Deferred
 
     BUILD.nav, BUILD.files = nav, files
     for file in files:
@@ -142,8 +144,10 @@ def render(env, config, blocks: dict, result) -> None:
     BUILD.fingerprint = fingerprint(config.config_file_path, config.site_url, docs)
     jobs = job_count()
     started = time.monotonic()
+    inputs = agency_inputs(result)
+    BUILD.pieces = PieceStore(BUILD.cache.root, BUILD.fingerprint, inputs)
     job = Job(config, BUILD.files, BUILD.nav, env, BUILD.cache, BUILD.fingerprint, blocks, BUILD.sources, BUILD.data,
-              agency_inputs(result), BUILD.members, BUILD.files.documentation_pages())
+              inputs, BUILD.members, BUILD.files.documentation_pages(), BUILD.pieces)
     try:
         BUILD.outcomes = render_all(job, BUILD.units, jobs)
     except RuntimeError as err:
@@ -160,7 +164,7 @@ def render(env, config, blocks: dict, result) -> None:
 
 def sitemap_pages(files) -> list:
     """The sitemap lists every page of the site, the deferred ones in their place among the others."""
-    from .renderpool import Deferred
+    from .deferred import Deferred
 
     return [f for f in files if (f.is_documentation_page() or isinstance(f, Deferred))
             and f.inclusion.is_included() and f.page is not None]
@@ -183,6 +187,7 @@ def finish(config, preview: bool) -> None:
     if BUILD.cache.persistent and not preview:
         BUILD.cache.prune({o.key for o in BUILD.outcomes})
         BUILD.checks.prune()
+        BUILD.pieces.prune([page.content for page in BUILD.data.values() if isinstance(page.content, Parts)])
     BUILD.cache.close()
 
 

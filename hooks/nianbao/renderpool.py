@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import posixpath
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,43 +25,12 @@ from pathlib import Path
 # MkDocs' own reading and writing of one page: private names, but the same in MkDocs 1.6 and
 # ProperDocs (tests/test_site.py builds with both), and what keeps every page exactly as MkDocs makes it.
 from mkdocs.commands.build import _build_page, _populate_page
-from mkdocs.structure.files import File
 
 from .buildcache import PageCache, unit_key, write_chunks
+from .dataparts import PieceStore, chunks_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BATCH = 8  # units per task: fewer round trips, still enough tasks to balance the workers
-
-
-class Deferred(File):
-    """A generated page that MkDocs lists and links to but leaves to the workers."""
-
-    def is_documentation_page(self) -> bool:
-        return False  # keeps it out of MkDocs' own reading and rendering loops
-
-    def copy_file(self, dirty: bool = False) -> None:
-        pass  # not a static file either: its HTML comes from a worker or the cache
-
-    maker = None  # makes the Markdown when first read: in the worker, not before the workers start
-
-    @property
-    def content_string(self) -> str:
-        if self.maker is not None:
-            self._content, self.maker = self.maker(), None
-        return super().content_string
-
-
-def deferred_file(config, src_uri: str, content) -> Deferred:
-    file = Deferred.generated(config, src_uri, content="" if callable(content) else content)
-    file.maker = content if callable(content) else None
-    # MkDocs derives a page's destination only for documentation pages; give it the page's own.
-    parent, name = posixpath.split(src_uri)
-    stem = name[: -len(".md")]
-    if stem == "index" or not config.use_directory_urls:
-        file.dest_uri = posixpath.join(parent, stem + ".html")
-    else:
-        file.dest_uri = posixpath.join(parent, stem, "index.html")
-    return file
 
 
 @dataclass
@@ -91,6 +59,7 @@ class Job:
     # MkDocs' hand-written pages, listed once: asking MkDocs for them scans every file of the site,
     # and doing so for each unit made the render quadratic (40 ms a unit at 100,000 reports).
     doc_files: list = field(default_factory=list)
+    pieces: PieceStore | None = None  # the repo-wide data files' per-agency pieces (dataparts.py)
 
 
 _JOB: Job | None = None  # set before forking: the workers inherit it
@@ -172,7 +141,7 @@ def write_data(job: Job, data: list[str], folder: Path) -> dict[str, str]:
     for uri in data:
         path = folder / uri
         path.parent.mkdir(parents=True, exist_ok=True)
-        digests[uri] = made(job, uri, lambda: write_chunks(path, job.data[uri].chunks()))
+        digests[uri] = made(job, uri, lambda: write_chunks(path, chunks_of(job.data[uri], job.pieces)))
     return digests
 
 

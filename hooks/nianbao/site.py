@@ -7,6 +7,7 @@ ProperDocs by ProperDocs itself.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import subprocess
@@ -181,6 +182,13 @@ def finish_site(config, result: Result | None, serving: bool) -> None:
 def abandon() -> None:
     """A failed build leaves no scratch folders behind (a temporary cache is one)."""
     pagebuild.abandon()
+
+
+def shut_down() -> None:
+    """The `mkdocs` command is ending. Python's exit would walk the build's objects (millions at an
+    archive's size) in several garbage collections, 3.6 s after a 10,000-report build; frozen,
+    they are left to the end of the process, which frees them all at once."""
+    gc.freeze()
 
 
 def home_markdown(markdown: str, page, result: Result | None) -> str:
