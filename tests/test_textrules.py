@@ -6,7 +6,8 @@ from pathlib import Path
 
 from conftest import REPO, line_of, report_data, write_report
 from nianbao.check import check_path
-from nianbao.textrules import statements, table_sum
+from hypothesis import given, settings, strategies as st
+from nianbao.textrules import candidate_sentences, keyword_index, statements, table_sum
 
 GOLDEN = Path(__file__).parent / "golden" / "statements.txt"
 NARRATIVE = """## 一、总体情况
@@ -128,3 +129,29 @@ def test_the_report_page_panel_names_the_narrative_line(reports):
     panel = check_panel(result.by_report[("test-town", 2022)], "test-town/2022.md")
     assert "TX-NUM：正文中的数字与统计表一致" in panel
     assert "<li>正文第 3 行第 " in panel and "（收到申请 17）≠ 表三" in panel
+
+
+
+def sentence_around(text: str, at: int) -> tuple[int, int]:
+    """The ends of the sentence holding offset `at`, found by looking at every character: cut at
+    。；;！？!? or a line break, and no further than 400 characters either side."""
+    low, high = max(0, at - 400), min(len(text), at + 400)
+    begin = max([i + 1 for i in range(low, at) if text[i] in "。；;！？!?\n"] or [low])
+    end = min([i for i in range(at, high) if text[i] in "。；;！？!?\n"] or [high])
+    return begin, end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["行政复议", "收到", "办结", "。", "；", "\n", "!", "共", "12", "件", "x" * 150]),
+                max_size=40))
+def test_the_sentences_read_for_figures_are_cut_at_their_stops(pieces):
+    text = "".join(pieces)
+    pattern, by_word = keyword_index()
+    expected: dict = {}
+    begin = end = -1
+    for hit in pattern.finditer(text):
+        if hit.start() >= end:  # hits inside one sentence share its ends
+            begin, end = sentence_around(text, hit.start())
+        for family in by_word[hit.group(0)]:
+            expected.setdefault(family, {})[begin] = text[begin:end]
+    assert candidate_sentences(text) == expected

@@ -100,8 +100,20 @@ class Table:
         walk(self.row_tree)
         return found
 
+    @functools.cached_property
+    def _printed(self) -> dict[frozenset, list[str]]:
+        return {}
+
     def printed_rows(self, present) -> list[str]:
         """Row ids in printed order for a report holding `present` (alternatives in place)."""
+        # Reports hold a handful of different row sets: each one's order is worked out once.
+        key = frozenset(present)
+        found = self._printed.get(key)
+        if found is None:
+            found = self._printed[key] = self._printed_order(key)
+        return list(found)
+
+    def _printed_order(self, present: frozenset) -> list[str]:
         if self.kind == "blocks":
             return [row.id for row in self.rows if row.id in present]
 
@@ -140,8 +152,9 @@ class Table:
         return self._row_index.get(row_id)
 
     @functools.cached_property
-    def _column_index(self) -> dict[str, dict[str, int]]:
-        return {row_id: {col.id: i for i, col in enumerate(self.columns_of(row_id))} for row_id in self._row_index}
+    def _positions(self) -> dict[tuple[str, str], int]:
+        """(row id, column id) -> the cell's place in its row."""
+        return {(row_id, col.id): i for row_id in self._row_index for i, col in enumerate(self.columns_of(row_id))}
 
     @functools.cached_property
     def _shadowed(self) -> dict[str, str]:
@@ -151,9 +164,9 @@ class Table:
     def find(self, rows: dict, row_id: str, column: str):
         """The cell of (row, column) among a report's rows of this table, as `Report.cells` prints them."""
         cells = rows.get(row_id)
-        if cells is None or self._shadowed.get(row_id) in rows:
+        if cells is None or (self._shadowed and self._shadowed.get(row_id) in rows):
             return None
-        index = self._column_index.get(row_id, {}).get(column)
+        index = self._positions.get((row_id, column))
         return cells[index] if index is not None and index < len(cells) else None
 
 

@@ -145,8 +145,13 @@ def cell_name(table, row, column) -> str:
 
 
 def cells(report: Report) -> Iterator[tuple]:
-    for table, row_id, column, cell in report.cells():
-        yield table, table.row(row_id), column, cell
+    """(table spec, row, column, cell) for every cell, in printed order (as Report.cells)."""
+    for tid, table in report.edition.tables.items():
+        rows = report.tables.get(tid, {})
+        for row_id in table.printed_rows(rows):
+            row = table.row(row_id)
+            for column, cell in zip(table.columns_of(row_id), rows[row_id]):
+                yield table, row, column, cell
 
 
 @rule("NN", "E", "数量为非负整数（本年增/减可为负，金额可为小数）")

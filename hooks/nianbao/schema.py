@@ -262,19 +262,23 @@ def check_table(c: Checker, value: Any, table, edition) -> dict[str, list[Cell]]
 
 
 def check_row(c: Checker, values: Any, where: tuple, columns) -> list[Cell]:
-    names = "、".join(col.label for col in columns)
     if not isinstance(values, list):
-        c.at(where, "FMT-TYPE", f"“{where[1]}”应为一行 {len(columns)} 个值的列表：[{names}]")
+        c.at(where, "FMT-TYPE", f"“{where[1]}”应为一行 {len(columns)} 个值的列表：[{labels(columns)}]")
         return []
     if len(values) != len(columns):
-        c.at(where, "FMT-COLS", f"“{where[1]}”应有 {len(columns)} 列（{names}），实有 {len(values)} 列")
+        c.at(where, "FMT-COLS", f"“{where[1]}”应有 {len(columns)} 列（{labels(columns)}），实有 {len(values)} 列")
         return []
     cells = []
+    marks, texts = c.parsed.marks, c.parsed.texts
     for i, value in enumerate(values):
         if isinstance(value, (dict, list, bool)):
             c.at(where + (i,), "FMT-TYPE", f"“{columns[i].label}”单元格应为数字、文字或 null（空白）")
             continue
-        line, col = c.parsed.marks.get(where + (i,), (1, 1))
-        text = "" if value is None else c.parsed.texts.get(where + (i,), str(value))
-        cells.append(Cell(value, text, line, col))
+        at = where + (i,)
+        line, col = marks.get(at, (1, 1))
+        cells.append(Cell(value, "" if value is None else texts.get(at) or str(value), line, col))
     return cells
+
+
+def labels(columns) -> str:
+    return "、".join(col.label for col in columns)

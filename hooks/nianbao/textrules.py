@@ -7,6 +7,7 @@ them, sums the cells they name and says where they disagree.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import re
@@ -78,6 +79,7 @@ def out_of_scope(sentence: str, start: int, year: int) -> bool:
 
 
 STOPS = "。；;！？!?\n"
+STOP = re.compile(f"[{STOPS}]")
 SENTENCE_REACH = 400  # characters looked at on either side of a keyword for the sentence's ends
 
 
@@ -98,13 +100,16 @@ def candidate_sentences(text: str) -> dict[Family, dict[int, str]]:
     pattern, by_word = keyword_index()
     found: dict[Family, dict[int, str]] = {}
     begin = end = -1
+    stops = None
     for hit in pattern.finditer(text):
         at = hit.start()
         if at >= end:  # a new sentence; hits inside the current one share its ends
+            if stops is None:
+                stops = [m.start() for m in STOP.finditer(text)]
             low, high = max(0, at - SENTENCE_REACH), min(len(text), at + SENTENCE_REACH)
-            begin = max(max(text.rfind(mark, low, at) for mark in STOPS) + 1, low)
-            ends = [i for i in (text.find(mark, at, high) for mark in STOPS) if i >= 0]
-            end = min(ends) if ends else high
+            i = bisect.bisect_left(stops, at)
+            begin = stops[i - 1] + 1 if i and stops[i - 1] >= low else low
+            end = stops[i] if i < len(stops) and stops[i] < high else high
         for family in by_word[hit.group(0)]:
             found.setdefault(family, {})[begin] = text[begin:end]
     return found
@@ -213,7 +218,7 @@ def section_sentences(narrative: str, numbers: tuple[str, ...]) -> tuple[list[st
             end = headings[i + 1].start() if i + 1 < len(headings) else len(narrative)
             out.append(narrative[heading.end():end])
             first = first or narrative.count("\n", 0, heading.start()) + 1
-    text = re.sub(r"[\d０-９]+", "0", re.sub(r"\s+", "", "".join(out)))
+    text = re.sub(r"[\d０-９]+", "0", "".join("".join(out).split()))  # str.split() cuts at what \s matches, faster
     return [s for s in re.split(r"[。；;！？!?]", text) if len(s) > 4], first
 
 
