@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO
 from nianbao.check import check_path
-from nianbao.checkcache import CheckStore, check_cached
+from nianbao.checkcache import CheckStore, check_cached, store_on_every_core
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -47,6 +47,20 @@ def test_cached_and_fresh_checks_find_the_same_problems(reports, tmp_path):
     assert {"stray.txt", "notes.txt"} <= {Path(p.path).name for p in fresh.problems}
     assert seen(cold) == seen(warm) == seen(fresh)
     assert warm.corpus.reports[0].edition is fresh.corpus.reports[0].edition
+
+
+def test_a_cold_check_on_every_core_is_read_and_stored_by_the_workers(tmp_path):
+    root = tmp_path / "reports"
+    generate(root, 600, seed=3, problem_share=0.3)  # enough agencies for the workers to be used
+    (root / "stray.txt").write_text("not an agency\n", encoding="utf-8")
+    store = CheckStore(tmp_path / "cache")
+    keys = {folder.name: store.key(folder) for folder in sorted(root.iterdir()) if folder.is_dir()}
+    assert len(keys) >= 100 and store_on_every_core(root, keys, 2, store)
+    assert all(store.path(key).is_file() for key in keys.values())
+    again = CheckStore(tmp_path / "cache")
+    assert seen(check_cached(root, None, 2, again)) == seen(check_path(root)) and again.read == 0
+    cold = CheckStore(tmp_path / "other-cache")  # the whole cold path, through the workers
+    assert seen(check_cached(root, None, 2, cold)) == seen(check_path(root)) and cold.read == len(keys)
 
 
 def test_a_changed_report_is_checked_again_and_its_new_problem_located(reports, tmp_path):
