@@ -4,11 +4,12 @@ from nianbao import site
 
 _result = None
 _command = "build"
+_dirty = False
 
 
-def on_startup(command, **kwargs):
-    global _command
-    _command = command
+def on_startup(command, dirty=False, **kwargs):
+    global _command, _dirty
+    _command, _dirty = command, dirty
 
 
 def on_config(config, **kwargs):
@@ -17,7 +18,7 @@ def on_config(config, **kwargs):
 
 def on_pre_build(config, **kwargs):
     global _result
-    _result = site.check_reports(config)
+    _result = site.check_reports(config, clean=not _dirty)
 
 
 def on_files(files, config, **kwargs):

@@ -177,6 +177,28 @@ def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path
     assert differences(tree(cold), tree(tmp_path / "warm2")) == []
 
 
+def test_a_rebuild_into_the_old_site_folder_leaves_only_the_new_site(corpus, tmp_path):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    assert build(corpus, site, cache).returncode == 0
+    first = tree(site)
+    (site / "removed-page").mkdir()
+    (site / "removed-page" / "index.html").write_text("<html>旧页面</html>", encoding="utf-8")
+    # The old folder is moved aside and deleted while the build works; the command waits for it.
+    done = build(corpus, site, cache, verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "上次构建的网站目录已移到" in done.stderr
+    assert differences(tree(site), first) == []
+    assert not (cache / "old-sites").exists()
+    # With --dirty MkDocs keeps what is there, and so does the build.
+    (site / "kept.txt").write_text("x", encoding="utf-8")
+    dirty = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--dirty", "-q", "-d", str(site)], cwd=corpus,
+                           env=dict(os.environ, NO_MKDOCS_2_WARNING="1", NIANBAO_SEARCH="off", NIANBAO_CACHE=str(cache),
+                                    SOURCE_DATE_EPOCH="1700000000", NIANBAO_SITE_URL="https://nianbao.example.org/"),
+                           capture_output=True, text=True, timeout=600)
+    assert dirty.returncode == 0, dirty.stderr[-3000:]
+    assert (site / "kept.txt").is_file()
+
+
 def test_a_damaged_cache_entry_is_rendered_again_not_served(corpus, tmp_path):
     cache = tmp_path / "cache"
     assert build(corpus, tmp_path / "first", cache).returncode == 0

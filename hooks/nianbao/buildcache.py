@@ -55,6 +55,17 @@ def write_chunks(path: Path, chunks) -> str:
     return digest.hexdigest()
 
 
+def link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileExistsError:  # `mkdocs build --dirty` into the last site: the same file, or an older one
+        if not os.path.samefile(source, target):
+            target.unlink()
+            link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 class PageCache:
     def __init__(self, root: Path, persistent: bool = True):
         self.root = root
@@ -108,17 +119,18 @@ class PageCache:
                 shutil.rmtree(staging, ignore_errors=True)
         return written
 
-    def copy_into(self, key: str, names: list[str], site_dir: Path) -> None:
+    def copy_into(self, key: str, names: list[str], site_dir: Path, made: set | None = None) -> None:
         """Hard links where the file system allows (the site is rebuilt by deleting, never by
-        writing into a file, and a changed entry would fail its check anyway), else copies."""
+        writing into a file, and a changed entry would fail its check anyway), else copies.
+        `made`: folders already there (a site has tens of thousands; each is made once)."""
         source = self.entry(key) / "files"
+        made = set() if made is None else made
         for name in names:
             target = site_dir / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source / name, target)
-            except OSError:
-                shutil.copyfile(source / name, target)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            link(source / name, target)
 
     def prune(self, used: set[str]) -> int:
         """Drop entries this build did not use, so the cache holds about one site."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .buildcache import PageCache, cache_root
 from .dataparts import Parts, PieceStore
+from .oldsite import set_aside
 from .units import WHOLE, Shard, fingerprint, folder_digest, job_count, parse_shard, unit_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -44,8 +45,9 @@ class PageBuild:
 BUILD = PageBuild()
 
 
-def start(config) -> Shard:
-    """A new build: which shard it is (a malformed NIANBAO_SHARD stops it with the reason)."""
+def start(config, clean: bool = False) -> Shard:
+    """A new build: which shard it is (a malformed NIANBAO_SHARD stops it with the reason).
+    `clean`: MkDocs is about to empty the site folder; the old one is deleted meanwhile instead."""
     from mkdocs.exceptions import PluginError
 
     global BUILD
@@ -60,6 +62,8 @@ def start(config) -> Shard:
         from .checkcache import CheckStore
 
         BUILD.checks = CheckStore(root)
+        if clean:
+            set_aside(Path(config.site_dir), root)
     return shard
 
 

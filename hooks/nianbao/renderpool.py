@@ -264,6 +264,6 @@ class Progress:
 
 
 def copy_units(cache: PageCache, outcomes: list[Outcome], site_dir: str) -> None:
-    target = Path(site_dir)
+    target, made = Path(site_dir), set()
     for outcome in outcomes:
-        cache.copy_into(outcome.key, outcome.names, target)
+        cache.copy_into(outcome.key, outcome.names, target, made)
