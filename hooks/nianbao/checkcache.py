@@ -135,9 +135,7 @@ def check_folders(root: Path, only: set[str] | None, jobs: int, store: CheckStor
     for folder in folders:
         if folder.name in missing:
             pieces[folder.name] = split.piece(folder)
-            for report in pieces[folder.name].reports:
-                report.marks = {}  # positions are for locating problems, and those are located
-            store.put(keys[folder.name], pieces[folder.name])
+            store_piece(store, keys[folder.name], pieces[folder.name])
     return assemble(root, [pieces[folder.name] for folder in folders], split.outside)
 
 
@@ -147,13 +145,11 @@ def store_on_every_core(root: Path, keys: dict[str, str], jobs: int, store: Chec
     reports back from a worker costs about as much as reading them again: through the store the
     workers' writing, which a cold build needs anyway, is the only way back. False: not done (a
     small corpus, or no fork on this system)."""
-    from .parallel import MIN_AGENCIES_PER_JOB
+    from .parallel import MIN_AGENCIES_PER_JOB, interleaved
 
     if jobs <= 1 or len(keys) < MIN_AGENCIES_PER_JOB * 2 or "fork" not in multiprocessing.get_all_start_methods():
         return False
-    names = list(keys)
-    parts = jobs * 4  # interleaved, so that each worker gets large and small agencies alike
-    shares = [{name: keys[name] for name in names[i::parts]} for i in range(min(parts, len(names)))]
+    shares = [{name: keys[name] for name in share} for share in interleaved(list(keys), jobs)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         list(pool.map(_check_and_store, [str(root)] * len(shares), shares, [store.folder.parent] * len(shares)))
     return True
@@ -163,13 +159,16 @@ def _check_and_store(root: str, keys: dict[str, str], cache: Path) -> None:
     store, folder = CheckStore(cache), Path(root)
     split = Split(folder, check_corpus(load_corpus(folder, only=set(keys))))
     for name, key in keys.items():
-        piece = split.piece(folder / name)
-        for report in piece.reports:
-            report.marks = {}  # as check_folders stores them
         try:
-            store.put(key, piece)
+            store_piece(store, key, split.piece(folder / name))
         except OSError:
             pass  # a full disk: the build reads this folder itself
+
+
+def store_piece(store: CheckStore, key: str, piece: Piece) -> None:
+    for report in piece.reports:
+        report.marks = {}  # positions are for locating problems, and those are located
+    store.put(key, piece)
 
 
 class Split:

@@ -50,8 +50,7 @@ def check_tally(root: Path, jobs: int | None = None) -> Tally:
     if jobs == 1 or len(names) < MIN_AGENCIES_PER_JOB * 2:
         result = check_path(root)
         return Tally(len(result.corpus.agencies), len(result.corpus.reports), result.problems)
-    parts = jobs * 4  # interleaved, so that each worker gets large and small agencies alike
-    chunks = [names[i::parts] for i in range(parts) if names[i::parts]]
+    chunks = interleaved(names, jobs)
     tally = Tally(problems=list(load_corpus(root, only=set()).problems))  # files beside the agency folders
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for part in pool.map(check_folders, [str(root)] * len(chunks), chunks):
@@ -60,6 +59,12 @@ def check_tally(root: Path, jobs: int | None = None) -> Tally:
             tally.problems += part.problems
     tally.problems.sort(key=lambda p: p.sort_key)
     return tally
+
+
+def interleaved(items: list, jobs: int) -> list[list]:
+    """Four shares per worker, dealt like cards, so that each worker gets large and small agencies alike."""
+    parts = jobs * 4
+    return [items[i::parts] for i in range(min(parts, len(items)))]
 
 
 _GROUPS: list | None = None  # the build's loaded agencies, inherited by forked workers
@@ -80,8 +85,7 @@ def check_groups_on_every_core(groups: list, jobs: int) -> dict:
     if len(groups) < MIN_AGENCIES_PER_JOB * 2 or "fork" not in multiprocessing.get_all_start_methods():
         return check_groups(groups)
     _GROUPS = groups
-    parts = jobs * 4  # interleaved, so that each worker gets large and small agencies alike
-    shares = [list(range(i, len(groups), parts)) for i in range(min(parts, len(groups)))]
+    shares = interleaved(list(range(len(groups))), jobs)
     found: dict = {}
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
