@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import pickle
 import sys
-import tempfile
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pathlib import Path
 from .check import Result, check_corpus
 from .load import IGNORED, Corpus, display_path, load_corpus
 from .model import Agency, Problem, Report
+from .buildcache import prune_files, replace_file
 from .units import folder_digest, package_digest
 
 LAYOUT = "checks-v1"
@@ -85,19 +85,12 @@ class CheckStore:
         return piece
 
     def put(self, key: str, piece: Piece) -> None:
-        target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as out:  # renamed: never half an entry
-            pickle.dump(piece, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(out.name, target)
+        replace_file(self.path(key), lambda out: pickle.dump(piece, out, protocol=pickle.HIGHEST_PROTOCOL))
         self.used.add(key)
 
     def prune(self) -> None:
         """Entries this build did not use go (the repo changed under them)."""
-        for bucket in (self.folder.iterdir() if self.folder.is_dir() else ()):
-            for entry in bucket.iterdir():  # entries are single files (`put`), left-over temporary ones too
-                if entry.name not in self.used:
-                    entry.unlink(missing_ok=True)
+        prune_files(self.folder, self.used)
 
 
 def agency_folders(root: Path, only: set[str] | None) -> list[Path]:

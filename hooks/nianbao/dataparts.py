@@ -11,11 +11,11 @@ again, never copied.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from .buildcache import prune_files, replace_file
 
 LAYOUT = "pieces-v1"
 
@@ -61,19 +61,12 @@ class PieceStore:
         if stored and hashlib.sha256(body).hexdigest().encode() == digest:
             return body
         body = make().encode("utf-8")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:  # renamed: never half a piece
-            out.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-        os.replace(out.name, path)
+        replace_file(path, lambda out: out.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body))
         return body
 
     def prune(self, files: list[Parts]) -> None:
         """Keep the pieces of these files as the repo now stands; the others are from earlier states."""
-        keep = {self.key(parts.name, slug) for parts in files for slug, _ in parts.pieces}
-        for bucket in (self.folder.iterdir() if self.folder.is_dir() else ()):
-            for entry in bucket.iterdir():
-                if entry.name not in keep:
-                    entry.unlink(missing_ok=True)
+        prune_files(self.folder, {self.key(parts.name, slug) for parts in files for slug, _ in parts.pieces})
 
 
 def chunks_of(page, store: PieceStore | None):
