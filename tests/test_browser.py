@@ -373,3 +373,68 @@ def test_search_excerpt_shows_the_passage_that_matched(page, server, query, phra
     excerpt = first.locator(".pagefind-ui__result-excerpt")
     expect(excerpt).to_contain_text(phrase)  # results fill in as their fragments arrive
     assert phrase in excerpt.locator("mark").all_inner_texts()
+
+
+@pytest.fixture(scope="module")
+def bundled_server(tmp_path_factory):
+    """An archive indexed in bundles of at most 20 reports, in two provinces."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    project = make_project(tmp_path_factory.mktemp("bundled"), seed=False)
+    generate(project / "reports", 120, seed=5)
+    for agency in sorted((project / "reports").glob("*/agency.yml"))[::3]:
+        agency.write_text(agency.read_text(encoding="utf-8").replace("region: 福建省/", "region: 江苏省/"),
+                          encoding="utf-8")
+    env = dict(os.environ, NIANBAO_SEARCH="on", NIANBAO_SEARCH_BUNDLE="20", NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    handler = functools.partial(QuietHandler, directory=str(project / "site"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", project
+    httpd.shutdown()
+
+
+def result_lines(page) -> list[str]:
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
+    expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile(r"找到 [\d,]+ 个"))
+    return [page.locator(".nb-result-meta").nth(i).inner_text() for i in range(page.locator(".nb-result-meta").count())]
+
+
+def found(page) -> int:
+    return int(re.search(r"找到 ([\d,]+) 个", page.locator(".pagefind-ui__message").inner_text()).group(1).replace(",", ""))
+
+
+def test_a_bundled_archive_is_searched_one_year_at_a_time(page, bundled_server):
+    server, project = bundled_server
+    reports = project / "reports"
+    newest = max(int(p.stem) for p in reports.glob("*/20[0-9][0-9].yml"))
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(server)
+    search(page, "行政复议")
+    lines = result_lines(page)
+    assert lines and all(f"{newest} 年" in line for line in lines)  # the newest year by default
+    in_newest = len(list(reports.glob(f"*/{newest}.yml")))
+    assert found(page) == in_newest
+    expect(page.locator(".nb-search-scope-note")).to_have_text(f"在 {newest} 年的 {in_newest} 份报告中搜索")
+    fetched = {re.search(r"/(pagefind-\d+(-\d+)?)/", u).group(1) for u in requested if "/pagefind-" in u}
+    assert fetched and all(name.startswith(f"pagefind-{newest}") for name in fetched)  # no other year's bundle
+    # All years: another set of bundles, the same query.
+    page.select_option(".nb-search-scope select[name=year]", "all")
+    page.wait_for_url("**year=all**")
+    result_lines(page)
+    assert found(page) == len(list(reports.glob("*/20[0-9][0-9].yml")))
+    assert page.locator("input.pagefind-ui__search-input").input_value() == "行政复议"
+    # One province of one year: only its reports, the query kept.
+    page.select_option(".nb-search-scope select[name=year]", str(newest - 1))
+    page.wait_for_url(f"**year={newest - 1}**")
+    page.select_option(".nb-search-scope select[name=region]", "江苏省")
+    page.wait_for_url("**region=**")
+    lines = result_lines(page)
+    moved = [p for p in reports.glob("*/agency.yml") if "江苏省/" in p.read_text(encoding="utf-8")]
+    assert found(page) == sum(1 for p in moved if (p.parent / f"{newest - 1}.yml").exists()) > 0
+    assert all("江苏省/" in line and f"{newest - 1} 年" in line for line in lines)
+    expect(page.locator(".nb-search-scope-note")).to_have_text(f"在 {newest - 1} 年江苏省的报告中搜索")

@@ -129,7 +129,8 @@ def test_search_index_is_a_chunked_pagefind_bundle(built):
     bundle = built / "site" / "pagefind"
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["zh"]["page_count"] == 4  # every report, nothing else
-    assert json.loads((built / "site" / "search-bundles.json").read_text(encoding="utf-8")) == ["pagefind/"]
+    manifest = json.loads((built / "site" / "search-bundles.json").read_text(encoding="utf-8"))
+    assert manifest == [{"path": "pagefind/", "year": None, "reports": 4, "regions": ["测试省", "福建省"]}]  # one: no scope
     assert (built / "site" / "search" / "index.html").exists()
     assert not (built / "site" / "search" / "search_index.json").exists()  # no one-file index to download
 

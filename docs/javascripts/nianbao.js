@@ -263,19 +263,85 @@
     return (start > 0 ? "…" : "") + text + (end < content.length ? "…" : "");
   }
   var phrase = "", EXCERPT_BEFORE = 40, EXCERPT_AFTER = 80;
+  function unique(values) { return values.filter(function (v, i, all) { return all.indexOf(v) === i; }); }
+  // A large archive is indexed in bundles of at most 1,000 reports, each of one year (newest
+  // first in the manifest): a query merges only the bundles of the year the reader picked (the
+  // newest by default, or all years) and of the province picked, so its cost does not grow with
+  // the archive. A small repo has one bundle and no choice to make.
+  function searchScope(entries) {
+    var all = entries.map(function (e) {
+      return typeof e === "string" ? { path: e, year: null, reports: 0, regions: [] } : e;
+    });
+    var years = unique(all.map(function (b) { return b.year; }).filter(function (y) { return y !== null; }));
+    if (!years.length) return { bundles: all, years: [] };
+    var params = new URLSearchParams(location.search);
+    var year = params.get("year") === "all" ? "all" : Number(params.get("year"));
+    if (year !== "all" && years.indexOf(year) < 0) year = years[0];
+    var regions = unique([].concat.apply([], all.map(function (b) { return b.regions; }))).sort();
+    var region = regions.indexOf(params.get("region")) >= 0 ? params.get("region") : "";
+    var chosen = all.filter(function (b) {
+      return (year === "all" || b.year === year) && (!region || b.regions.indexOf(region) >= 0);
+    });
+    var reports = chosen.reduce(function (n, b) { return n + b.reports; }, 0);
+    return { bundles: chosen, years: years, year: year, regions: regions, region: region, reports: reports };
+  }
+  function option(select, value, label, selected) {
+    var o = document.createElement("option");
+    o.value = value;
+    o.textContent = label;  // region names are report data: text, never markup
+    o.selected = selected;
+    select.appendChild(o);
+  }
+  function scopeForm(scope) {
+    var form = document.createElement("form");
+    form.className = "nb-search-scope";
+    form.setAttribute("aria-label", "搜索范围");
+    var year = document.createElement("select"), region = document.createElement("select");
+    year.name = "year";
+    region.name = "region";
+    scope.years.forEach(function (y) { option(year, String(y), y + " 年", scope.year === y); });
+    option(year, "all", "全部年度", scope.year === "all");
+    option(region, "", "全部地区", !scope.region);
+    scope.regions.forEach(function (r) { option(region, r, r, scope.region === r); });
+    [["年度", year], ["地区", region]].forEach(function (pair) {
+      var label = document.createElement("label");
+      label.textContent = pair[0] + " ";
+      label.appendChild(pair[1]);
+      form.appendChild(label);
+    });
+    var note = document.createElement("span");
+    note.className = "nb-search-scope-note";
+    var when = scope.year === "all" ? "全部年度" : " " + scope.year + " 年";
+    note.textContent = scope.region ? "在" + when + scope.region + "的报告中搜索" :
+      "在" + when + "的 " + scope.reports.toLocaleString("zh-CN") + " 份报告中搜索";
+    form.appendChild(note);
+    // Another scope is another set of bundles: load the page again with it, keeping the query.
+    form.addEventListener("change", function () {
+      var params = new URLSearchParams();
+      var input = document.querySelector("#nb-search input.pagefind-ui__search-input");
+      if (input && input.value) params.set("q", input.value);
+      params.set("year", year.value);
+      if (region.value) params.set("region", region.value);
+      location.search = params.toString();
+    });
+    return form;
+  }
   function installSearchPage() {
     var box = document.getElementById("nb-search");
     if (!box || box.getAttribute("data-ready")) return;
     box.setAttribute("data-ready", "1");
     var base = siteBase();
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = new URL("pagefind/pagefind-ui.css", base).href;
-    document.head.appendChild(css);
     fetch(new URL("search-bundles.json", base).href).then(function (r) { return r.json(); })
       .catch(function () { return ["pagefind/"]; })
-      .then(function (bundles) {
+      .then(function (entries) {
+        var scope = searchScope(entries);
+        var bundles = scope.bundles.map(function (b) { return b.path; });
         var primary = bundles[0] || "pagefind/";
+        if (scope.years.length) box.parentNode.insertBefore(scopeForm(scope), box);
+        var css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = new URL(primary + "pagefind-ui.css", base).href;
+        document.head.appendChild(css);
         return loadScript(new URL(primary + "pagefind-ui.js", base).href).catch(function () {
           box.innerHTML = '<p class="nb-search-missing">本次构建没有生成搜索索引（大量报告的预览默认不生成；' +
             '设置 NIANBAO_SEARCH=on 后重新构建即可）。可以从“按机构”“按年度”查找报告。</p>';
@@ -315,12 +381,15 @@
           if (!labelInput()) new MutationObserver(function (_, observer) {
             if (labelInput()) observer.disconnect();
           }).observe(box, { childList: true, subtree: true });
+          if (scope.region) ui.triggerFilters({ "地区": [scope.region] });
           var query = new URLSearchParams(location.search).get("q");
           if (query) ui.triggerSearch(query);
           var header = document.getElementById("nb-q");
           if (header) header.form.addEventListener("submit", function (event) {
             event.preventDefault();
-            history.replaceState(null, "", "?q=" + encodeURIComponent(header.value));
+            var params = new URLSearchParams(location.search);
+            params.set("q", header.value);
+            history.replaceState(null, "", "?" + params.toString());
             ui.triggerSearch(header.value);
           });
         });

@@ -200,7 +200,8 @@ def hand_off(result, config) -> None:
     from .search import write_documents
 
     folder = Path(config.site_dir) / HANDOFF
-    write_documents(result, folder / "search", owns=lambda slug: BUILD.shard.owns(unit_of("", slug)))
+    write_documents(result, folder / "search", owns=lambda slug: BUILD.shard.owns(unit_of("", slug)),
+                    shard=BUILD.shard.number)
     stamp = {"shard": BUILD.shard.number, "of": BUILD.shard.count, "fingerprint": BUILD.fingerprint,
              "reports": len(result.corpus.reports)}
     (folder / STAMP).write_text(json.dumps(stamp, ensure_ascii=False) + "\n", encoding="utf-8")
