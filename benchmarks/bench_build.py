@@ -152,8 +152,18 @@ def serve(folder: Path):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
-def query_cost(site: Path, query: str, second: str = "依申请公开") -> dict:
-    """In headless Chromium: the bytes the search page fetches for one query, and its latency."""
+# The time from typing to the first result, by the page's own clock: Playwright's waiting for a
+# selector polls at growing intervals (up to 500 ms) and measured its own polling as well.
+WATCH = """() => { window.nbShown = null; const start = performance.now();
+  new MutationObserver((_, seen) => {
+    if (document.querySelector('.pagefind-ui__result')) { window.nbShown = performance.now() - start; seen.disconnect(); }
+  }).observe(document.getElementById('nb-search'), {childList: true, subtree: true}); }"""
+
+
+def query_cost(site: Path, query: str, second: str = "依申请公开", scope: str = "") -> dict:
+    """In headless Chromium: what the search page fetches from its index for one query (from the
+    page's opening, which starts loading the engine, to the first results; the UI script and
+    style are the page's own and left out), and the time from typing to the first result."""
     from playwright.sync_api import sync_playwright
 
     httpd, base = serve(site)
@@ -163,29 +173,31 @@ def query_cost(site: Path, query: str, second: str = "依申请公开") -> dict:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page()
-            page.goto(base + "search/")
+            page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()) if r.ok else 0)
+                    if "/pagefind" in r.url and "/pagefind-ui." not in r.url else None)
+            page.goto(base + "search/" + scope)
             page.wait_for_selector("input.pagefind-ui__search-input")
             page.wait_for_load_state("networkidle")
-            page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()) if r.ok else 0))
-            started = time.perf_counter()
-            page.fill("input.pagefind-ui__search-input", query)
-            page.wait_for_selector(".pagefind-ui__result", timeout=30000)
-            latency = (time.perf_counter() - started) * 1000
-            page.wait_for_load_state("networkidle")
-            found = page.locator(".pagefind-ui__result").count()
-            first = dict(sizes)  # what the first query fetched, before the second one adds to it
-            # a second query on the same page: the index entry and wasm are already loaded
-            page.fill("input.pagefind-ui__search-input", "")
-            page.wait_for_timeout(300)
-            started = time.perf_counter()
-            page.fill("input.pagefind-ui__search-input", second)
-            page.wait_for_selector(".pagefind-ui__result", timeout=30000)
-            latency_second = (time.perf_counter() - started) * 1000
+            at_open = sum(sizes.values())
+            latencies = []
+            for number, words in enumerate((query, second)):
+                if number:  # a second query on the same page: the engine and index entries are loaded
+                    first = dict(sizes)
+                    page.fill("input.pagefind-ui__search-input", "")
+                    page.wait_for_timeout(300)
+                page.evaluate(WATCH)
+                page.fill("input.pagefind-ui__search-input", words)
+                page.wait_for_selector(".pagefind-ui__result", timeout=30000)
+                latencies.append(page.evaluate("() => window.nbShown"))
+                page.wait_for_load_state("networkidle")
+                if not number:
+                    found = page.locator(".pagefind-ui__message").inner_text()
             browser.close()
     finally:
         httpd.shutdown()
-    return {"query": query, "bytes": sum(first.values()), "requests": len(first),
-            "first_result_ms": round(latency), "second_query_ms": round(latency_second), "results_shown": found}
+    return {"query": query, "scope": scope or "默认", "bytes": sum(first.values()), "bytes_at_open": at_open,
+            "requests": len(first), "first_result_ms": round(latencies[0]), "second_query_ms": round(latencies[1]),
+            "found": found}
 
 
 def bench(n: int, root: Path, seed: int) -> dict:
@@ -216,6 +228,7 @@ def bench(n: int, root: Path, seed: int) -> dict:
     figures["check"] = check_speed(corpus, root / "check-cache")
     figures["preview_seconds"] = preview_seconds(ours, sorted(p.name for p in corpus.iterdir())[0])
     figures["query"] = query_cost(site, "行政复议")
+    figures["query_all_years"] = query_cost(site, "行政复议", scope="?year=all")
     for build in ("baseline", "ours_one_job", "ours_search_off", "incremental", "ours"):
         figures[build].pop("log")
     return figures
@@ -243,10 +256,11 @@ def report(all_figures: list[dict]) -> None:
               f"全部进程 {on['all_processes_mb']} MB  站点 {f['site_mb']} MB  索引 {f['search_index_mb']} MB")
         print(f"  最大的 HTML 页面：{f['largest_html']['page']}，{f['largest_html']['kb']} KB（目标 ≤ 1 MB）")
         print(f"  搜索索引用时 {search_seconds:.2f} s = 页面构建的 {search_seconds / off['seconds']:.2f}×（目标 ≤ 0.5×）")
-        q = f["query"]
-        print(f"  一次查询“{q['query']}”：{q['bytes'] / 1024:.0f} KB，{q['requests']} 个请求，"
-              f"首个结果 {q['first_result_ms']} ms；页面上第二次查询 {q['second_query_ms']} ms"
-              f"（目标 ≤ 500 KB、≤ 300 ms；均含搜索框 100 ms 防抖）")
+        for q in (f["query"], f["query_all_years"]):
+            print(f"  一次查询“{q['query']}”（范围：{q['scope']}，{q['found']}）：{q['bytes'] / 1024:.0f} KB"
+                  f"（其中打开页面时 {q['bytes_at_open'] / 1024:.0f} KB），{q['requests']} 个请求，"
+                  f"首个结果 {q['first_result_ms']} ms；页面上第二次查询“依申请公开” {q['second_query_ms']} ms"
+                  f"（目标 ≤ 500 KB、≤ 300 ms；均含搜索框 100 ms 防抖）")
         c = f["check"]
         print(f"  nianbao check：单核冷 {n / c['cold']:.0f} 报告/s，热缓存 {n / c['warm']:.0f} 报告/s；"
               f"{f['cores']} 核冷 {n / c['all_cores']:.0f} 报告/s（目标 ≥ 1,000）")

@@ -375,8 +375,13 @@
           // Pagefind labels its input by a title only; give it a proper accessible name.
           var labelInput = function () {
             var input = box.querySelector("input.pagefind-ui__search-input");
-            if (input) input.setAttribute("aria-label", "搜索报告");
-            return !!input;
+            if (!input) return false;
+            input.setAttribute("aria-label", "搜索报告");
+            // Pagefind loads its engine and this scope's index entries when the box gets focus; the
+            // page is there to search, so start that now (without moving the reader's focus), while
+            // the reader reaches the box and types, instead of after the first keystroke.
+            input.dispatchEvent(new Event("focus"));
+            return true;
           };
           if (!labelInput()) new MutationObserver(function (_, observer) {
             if (labelInput()) observer.disconnect();
