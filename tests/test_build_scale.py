@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -180,6 +181,40 @@ def test_a_rebuild_renders_only_what_one_changed_report_touches(corpus, tmp_path
     cold = tmp_path / "cold-of-changed"
     assert build(project, cold, "off").returncode == 0
     assert differences(tree(cold), tree(tmp_path / "warm2")) == []
+
+
+def fragments(site: Path) -> dict[str, str]:
+    """Pagefind's fragment files (gzip of 'pagefind_dcd' + JSON) by name, one per report, as text
+    (Pagefind marks the words it cut Chinese into with zero-width spaces)."""
+    return {p.name: gzip.decompress(p.read_bytes()).decode("utf-8").replace("\u200b", "")
+            for p in site.glob("pagefind*/fragment/*")}
+
+
+def test_a_rebuild_indexes_only_the_search_bundle_of_the_changed_report(corpus, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(corpus, project)
+    cache = tmp_path / "cache"
+    done = build(project, tmp_path / "cold", cache, search="on", verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    bundles = len(json.loads((tmp_path / "cold" / "search-bundles.json").read_text(encoding="utf-8")))
+    assert f"搜索索引包：重新生成 {bundles} 个" in done.stderr and bundles > 3
+    narrative = sorted((project / "reports").glob("*/2021.md"))[0]
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本段为更正说明。\n", encoding="utf-8")
+    done = build(project, tmp_path / "warm", cache, search="on", verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"搜索索引包：重新生成 1 个，{bundles - 1} 个未改动、取自构建缓存" in done.stderr
+    found = [text for text in fragments(tmp_path / "warm").values() if "本段为更正说明" in text]
+    assert len(found) == 1 and narrative.parent.name in found[0]
+    # A damaged file of a stored bundle: that bundle is indexed again, never copied.
+    victim = sorted(cache.glob("search/pages-v1/*/*/files/fragment/*"))[0]
+    victim.write_bytes(b"damaged")
+    done = build(project, tmp_path / "warm2", cache, search="on", verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"搜索索引包：重新生成 1 个，{bundles - 1} 个未改动" in done.stderr
+    assert build(project, tmp_path / "cold2", "off", search="on").returncode == 0
+    assert fragments(tmp_path / "warm2") == fragments(tmp_path / "cold2")  # what a cold build indexes
+    assert (tmp_path / "warm2" / "search-bundles.json").read_bytes() == \
+        (tmp_path / "cold2" / "search-bundles.json").read_bytes()
 
 
 def test_a_rebuild_into_the_old_site_folder_leaves_only_the_new_site(corpus, tmp_path):

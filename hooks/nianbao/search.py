@@ -14,6 +14,7 @@ or all years) and, if asked, one province, merging only those bundles.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -24,9 +25,11 @@ import sys
 import tempfile
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
 from html import escape
 from pathlib import Path
 
+from .buildcache import PageCache
 from .check import Result
 from .model import Report
 from .pages import report_title
@@ -69,9 +72,12 @@ def document(report: Report, agency) -> str:
     ])
 
 
+PAGEFIND = ["--force-language", "zh", "--silent"]
+
+
 def run_pagefind(folder: Path, output: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(output),
-                           "--force-language", "zh", "--silent"], capture_output=True, text=True)
+                           *PAGEFIND], capture_output=True, text=True)
     entry = output / "pagefind-entry.json"
     if done.returncode != 0 or not entry.is_file():
         raise RuntimeError(f"Pagefind 未能生成搜索索引（退出码 {done.returncode}）：{done.stderr.strip()[:500]}")
@@ -130,29 +136,53 @@ def describe(folder: Path) -> dict:
             "regions": sorted({region for p in parts for region in p["regions"]})}
 
 
-def index_documents(folder: Path, site_dir: str) -> list[str]:
+def bundle_key(folder: Path) -> str:
+    """Everything a bundle's index is made from: Pagefind's version and options, the documents."""
+    digest = hashlib.sha256(f"search-v1\0pagefind={version('pagefind')}\0{PAGEFIND}\0{folder.name}\0".encode())
+    for page in sorted(folder.rglob("*.html")):
+        for data in (page.relative_to(folder).as_posix().encode(), page.read_bytes()):
+            digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def index_documents(folder: Path, site_dir: str, store: PageCache | None = None) -> list[str]:
     """Index each bundle folder under `folder` into the site, on every core; returns the names.
 
     Pagefind's own command, not its Python service API: the service is stopped as soon as it
     answers that the files are written, and on a busy machine that has left files cut short (an
     empty pagefind-entry.json, a search that never answers); the command exits only when done.
+    With a store (the build cache), a bundle whose documents did not change is copied from it: a
+    rebuild after one report changed indexes one bundle of 1,000 reports, not the archive.
     A shard build writes its documents only; `nianbao merge` indexes all shards' together.
     The manifest lists the newest year first: the search page's default.
     """
     names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
-    outputs = [Path(site_dir) / name for name in names]
-    for output in outputs:
-        if output.exists():
-            shutil.rmtree(output)
-    with ThreadPoolExecutor(max_workers=max(1, min(job_count(), len(names)))) as pool:
-        list(pool.map(run_pagefind, [folder / name for name in names], outputs))
+    site = Path(site_dir)
+    for name in names:
+        if (site / name).exists():
+            shutil.rmtree(site / name)
+    keys = {name: bundle_key(folder / name) for name in names} if store else {}
+    stored = {name: store.files(key) for name, key in keys.items()} if store else {}
+    todo = [name for name in names if stored.get(name) is None]
+    outputs = {name: store.staging(keys[name]) / "files" if store else site / name for name in todo}
+    with ThreadPoolExecutor(max_workers=max(1, min(job_count(), len(todo)))) as pool:
+        list(pool.map(run_pagefind, [folder / name for name in todo], [outputs[name] for name in todo]))
+    if store:
+        for name in todo:
+            stored[name] = store.store(keys[name], outputs[name].parent)
+        for name in names:
+            store.copy_into(keys[name], stored[name], site / name)
+        if store.persistent:
+            store.prune(set(keys.values()))
+        kept = len(names) - len(todo)
+        log.info(f"搜索索引包：重新生成 {len(todo)} 个" + (f"，{kept} 个未改动、取自构建缓存" if kept else ""))
     lines = sorted((describe(folder / name) for name in names), key=lambda b: (-(b["year"] or 0), len(b["path"]), b["path"]))
-    (Path(site_dir) / MANIFEST).write_text(json.dumps(lines, ensure_ascii=False) + "\n", encoding="utf-8")
+    (site / MANIFEST).write_text(json.dumps(lines, ensure_ascii=False) + "\n", encoding="utf-8")
     return names
 
 
-def build_index(result: Result, site_dir: str) -> list[str]:
+def build_index(result: Result, site_dir: str, store: PageCache | None = None) -> list[str]:
     """Write the index bundle(s) into the built site; returns the bundle folder names."""
     with tempfile.TemporaryDirectory(prefix="nianbao-search-") as scratch:
         write_documents(result, Path(scratch))
-        return index_documents(Path(scratch), site_dir)
+        return index_documents(Path(scratch), site_dir, store)

@@ -237,13 +237,18 @@ def build_search(config, result: Result | None, serving: bool = False) -> None:
     if serving and setting not in ("on", "1", "yes") and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
         log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
         return
+    from .buildcache import PageCache
     from .search import build_index
 
     from mkdocs.exceptions import PluginError
 
+    cache = pagebuild.BUILD.cache
+    # A throwaway cache (NIANBAO_CACHE=off) is gone already; a preview keeps the full build's bundles.
+    store = None if cache is None or not cache.persistent else \
+        PageCache(cache.root / "search", persistent=preview_target()[0] is None)
     started = time.monotonic()
     try:
-        bundles = build_index(result, config.site_dir)
+        bundles = build_index(result, config.site_dir, store)
     except (RuntimeError, ValueError, OSError) as err:  # a failed or cut-short index stops the build
         raise PluginError(str(err)) from err
     log.info(f"搜索索引：{len(result.corpus.reports)} 份报告，{len(bundles)} 个索引包，"
