@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 from frictionless import Package
@@ -51,6 +52,12 @@ def test_export_command_writes_the_long_csv(tmp_path, capsys):
     assert seed[("t3", "granted", "commercial")]["value"] == ""  # a blank stays blank, never 0
     assert seed[("t2", "licensing", "decisions")]["number"] == "5"
     assert len(rows) == len(seed) == 22 + 23 * 7 + 15  # every cell of the seed: t2, t3, t4
+    # Written whole, then renamed: no temporary file left, and readable as a file the user makes
+    # is (an export is often published as it is; a temporary file's own mode is owner-only).
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["cells.csv"]
 
 
 def test_wide_csv_has_bom_and_one_column_per_cell():

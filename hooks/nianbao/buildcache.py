@@ -66,14 +66,6 @@ def link(source: str | Path, target: str | Path) -> None:
         shutil.copyfile(source, target)
 
 
-def replace_file(path: Path, write) -> None:
-    """`write(out)` into a temporary file beside `path`, then renamed: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
-        write(out)
-    os.replace(out.name, path)
-
-
 def prune_files(folder: Path, keep: set[str]) -> None:
     """Remove the files of a store of `folder/<bucket>/<key>` files whose key is not in `keep`
     (left-over temporary files too)."""

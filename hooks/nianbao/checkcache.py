@@ -24,7 +24,8 @@ from pathlib import Path
 from .check import Result, check_corpus
 from .load import IGNORED, Corpus, display_path, load_corpus
 from .model import Agency, Problem, Report
-from .buildcache import prune_files, replace_file
+from .atomic import replace_file
+from .buildcache import prune_files
 from .units import folder_digest, package_digest
 
 LAYOUT = "checks-v1"

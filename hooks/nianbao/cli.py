@@ -10,8 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .check import check_path, summarize
-from .dump import write_atomic
-from .buildcache import write_chunks
+from .atomic import replace_file, write_text
 from .export import long_csv_parts, wide_csv_parts
 from .fmt import format_file
 from .importer import NotAReport, import_report
@@ -155,7 +154,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             if args.check:
                 print(f"{outcome.path}: 需要整理")
             else:
-                write_atomic(path, outcome.text)
+                write_text(path, outcome.text)
                 print(f"{outcome.path}: 已整理")
     verb = "需要整理" if args.check else "已整理"
     print(f"共 {len(files)} 个报告文件：{changed} 个{verb}，{failed} 个有格式问题。")
@@ -250,10 +249,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.writelines(chunks)
     else:
-        path = Path(args.out)
-        temp = path.with_name(f".{path.name}.tmp")  # never a half-written export under its name
-        write_chunks(temp, chunks)
-        os.replace(temp, path)
+        replace_file(Path(args.out), lambda out: out.writelines(chunk.encode("utf-8") for chunk in chunks))
         print(f"已导出 {len(reports)} 份报告到 {args.out}", file=sys.stderr)
     return 0
 

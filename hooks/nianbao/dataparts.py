@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .buildcache import prune_files, replace_file
+from .atomic import replace_file
+from .buildcache import prune_files
 
 LAYOUT = "pieces-v1"
 

@@ -8,10 +8,8 @@ beside the key they were written for.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -63,13 +61,6 @@ def _reads_back(text: str) -> bool:
         return yaml.safe_load(f"k: {text}") == {"k": text}
     except yaml.YAMLError:
         return False
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Never leave a half-written report: write beside it, then rename over it."""
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
 
 
 def report_yaml(data: dict, edition: Edition, header_comment: str = "", comments: Comments | None = None,

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .. import editions
 from ..check import check_path
-from ..dump import Comments, Raw, report_yaml, scalar, write_atomic
+from ..atomic import write_text
+from ..dump import Comments, Raw, report_yaml, scalar
 from ..load import RESERVED_SLUGS, SLUG, load_corpus
 from ..scaffold import guess_kind
 from . import solver
@@ -238,11 +239,11 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
         trailing=result.comments), blank_meta=True)
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "agency.yml").exists():
-        write_atomic(folder / "agency.yml", "".join(f"{key}: {scalar(value)}\n" for key, value in
+        write_text(folder / "agency.yml", "".join(f"{key}: {scalar(value)}\n" for key, value in
                                                     (("name", name), ("kind", kind or guess_kind(name)), ("region", region))))
         result.written.append(folder / "agency.yml")
-    write_atomic(targets[0], text)
-    write_atomic(targets[1], result.markdown)
+    write_text(targets[0], text)
+    write_text(targets[1], result.markdown)
     result.written += targets
     checked = check_path(reports, only={slug})
     result.problems = [p for p in checked.problems if Path(p.path).name in (targets[0].name, targets[1].name)
