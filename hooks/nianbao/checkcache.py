@@ -22,7 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .check import Result, check_corpus
-from .load import IGNORED, Corpus, display_path, load_corpus
+from .load import Corpus, display_path, load_corpus, root_entries
 from .model import Agency, Problem, Report
 from .atomic import replace_file
 from .buildcache import prune_files
@@ -96,8 +96,7 @@ class CheckStore:
 
 def agency_folders(root: Path, only: set[str] | None) -> list[Path]:
     """The agency folders load_corpus reads, in its order."""
-    return [entry for entry in sorted(root.iterdir()) if not entry.name.startswith(".") and entry.name not in IGNORED
-            and entry.is_dir() and (only is None or entry.name in only)]
+    return [entry for entry, folder in root_entries(root) if folder and (only is None or entry.name in only)]
 
 
 def check_cached(root: Path, only: set[str] | None, jobs: int, store: CheckStore) -> Result:

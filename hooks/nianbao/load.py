@@ -54,19 +54,23 @@ def load_corpus(root: str | os.PathLike, only: set[str] | None = None) -> Corpus
         return corpus
     corpus.cache = ParseCache()
     try:
-        for entry in sorted(root.iterdir()):
-            if entry.name.startswith(".") or entry.name in IGNORED:
-                continue
-            if not entry.is_dir():
+        for entry, folder in root_entries(root):
+            if not folder:
                 corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
                                                "reports/ 下只能放机构目录（reports/<机构代码>/）"))
-                continue
-            if only is None or entry.name in only:
+            elif only is None or entry.name in only:
                 load_agency_dir(entry, corpus)
     finally:
         corpus.cache.close()
         corpus.cache = None
     return corpus
+
+
+def root_entries(root: Path):
+    """(entry, is it a folder) of what lies in reports/, in reading order; hidden and ignored names aside."""
+    for entry in sorted(root.iterdir()):
+        if not entry.name.startswith(".") and entry.name not in IGNORED:
+            yield entry, entry.is_dir()
 
 
 def load_agency_dir(folder: Path, corpus: Corpus) -> None:
