@@ -197,23 +197,29 @@ def test_compare_page_loads_the_chosen_year_and_sorts(page, server):
     page.wait_for_url("**/luoyuan-songshan/2019/")
 
 
-@pytest.fixture(scope="module")
-def archive_server(tmp_path_factory):
-    """A generated archive big enough to page through (search off: not what is tested here)."""
+def generated_site(folder: Path, reports: int, env: dict, edit=lambda reports: None):
+    """Build a generated archive and serve it; yields (address, project)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from generate import generate
 
-    project = make_project(tmp_path_factory.mktemp("archive"), seed=False)
-    generate(project / "reports", 400, seed=5)
-    env = dict(os.environ, NIANBAO_SEARCH="off", NO_MKDOCS_2_WARNING="1")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=600)
+    project = make_project(folder, seed=False)
+    generate(project / "reports", reports, seed=5)
+    edit(project / "reports")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env), capture_output=True, text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stderr
     handler = functools.partial(QuietHandler, directory=str(project / "site"))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/", project
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def archive_server(tmp_path_factory):
+    """A generated archive big enough to page through (search off: not what is tested here)."""
+    yield from generated_site(tmp_path_factory.mktemp("archive"), 400, {"NIANBAO_SEARCH": "off"})
 
 
 def test_year_page_pages_filters_and_sorts_rows_it_loads(page, archive_server):
@@ -378,23 +384,13 @@ def test_search_excerpt_shows_the_passage_that_matched(page, server, query, phra
 @pytest.fixture(scope="module")
 def bundled_server(tmp_path_factory):
     """An archive indexed in bundles of at most 20 reports, in two provinces."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from generate import generate
+    def two_provinces(reports: Path) -> None:
+        for agency in sorted(reports.glob("*/agency.yml"))[::3]:
+            agency.write_text(agency.read_text(encoding="utf-8").replace("region: 福建省/", "region: 江苏省/"),
+                              encoding="utf-8")
 
-    project = make_project(tmp_path_factory.mktemp("bundled"), seed=False)
-    generate(project / "reports", 120, seed=5)
-    for agency in sorted((project / "reports").glob("*/agency.yml"))[::3]:
-        agency.write_text(agency.read_text(encoding="utf-8").replace("region: 福建省/", "region: 江苏省/"),
-                          encoding="utf-8")
-    env = dict(os.environ, NIANBAO_SEARCH="on", NIANBAO_SEARCH_BUNDLE="20", NO_MKDOCS_2_WARNING="1")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    handler = functools.partial(QuietHandler, directory=str(project / "site"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", project
-    httpd.shutdown()
+    yield from generated_site(tmp_path_factory.mktemp("bundled"), 120,
+                              {"NIANBAO_SEARCH": "on", "NIANBAO_SEARCH_BUNDLE": "20"}, two_provinces)
 
 
 def result_lines(page) -> list[str]:

@@ -87,11 +87,20 @@ def test_three_shards_merged_equal_the_one_command_build(corpus, one_job, tmp_pa
     pages = [sum(1 for _ in folder.rglob("*/index.html")) for folder in folders]
     assert all(pages) and max(pages) < sum(pages) / 2  # each shard rendered only its share
     merged = tmp_path / "site"
+    merging = dict(os.environ, NIANBAO_CACHE=str(tmp_path / "merge-cache"))
     done = subprocess.run([sys.executable, "-m", "nianbao", "merge", *map(str, folders), "-d", str(merged)],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=merging)
     assert done.returncode == 0, done.stderr
-    assert "已合并 3 个分片" in done.stdout
+    assert "已合并 3 个分片" in done.stdout and "取自构建缓存" not in done.stdout
     assert differences(tree(one_job, skip_search=True), tree(merged, skip_search=True)) == []
+    # The next merge, with the same build cache (as the workflow's merge job restores it), indexes
+    # no bundle whose documents did not change, and gives the same site.
+    again = subprocess.run([sys.executable, "-m", "nianbao", "merge", *map(str, folders), "-d", str(tmp_path / "again")],
+                           capture_output=True, text=True, timeout=600, env=merging)
+    assert again.returncode == 0, again.stderr
+    bundles = len(json.loads((merged / "search-bundles.json").read_text(encoding="utf-8")))
+    assert f"搜索索引 {bundles} 个索引包（{bundles} 个未改动，取自构建缓存）" in again.stdout
+    assert differences(tree(merged), tree(tmp_path / "again")) == []
     # Bundles of at most 20 reports (NIANBAO_SEARCH_BUNDLE), each holding what its manifest line says,
     # whichever shards wrote its documents (the manifest itself is compared byte for byte above).
     reports = sum(1 for _ in (corpus / "reports").glob("*/20[0-9][0-9].yml"))

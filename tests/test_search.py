@@ -77,7 +77,8 @@ def test_the_manifest_lists_the_newest_year_first(result, monkeypatch, tmp_path)
     search.write_documents(result, tmp_path / "docs")
     site = tmp_path / "site"
     site.mkdir()
-    names = search.index_documents(tmp_path / "docs", str(site))
+    names, indexed = search.index_documents(tmp_path / "docs", str(site))
+    assert indexed == len(names)  # no store: every bundle is indexed
     manifest = json.loads((site / search.MANIFEST).read_text(encoding="utf-8"))
     assert sorted(line["path"] for line in manifest) == sorted(f"{name}/" for name in names)
     assert [line["year"] for line in manifest] == sorted((line["year"] for line in manifest), reverse=True)
@@ -91,6 +92,6 @@ def test_no_documents_no_bundle(result, tmp_path):
 
     site = tmp_path / "site"
     site.mkdir()
-    assert search.index_documents(tmp_path / "nothing", str(site)) == []
+    assert search.index_documents(tmp_path / "nothing", str(site)) == ([], 0)
     assert json.loads((site / search.MANIFEST).read_text(encoding="utf-8")) == []
     assert not list(Path(site).glob("pagefind*"))

@@ -24,6 +24,7 @@ from .pagebuild import HANDOFF, STAMP
 class Merged:
     files: int = 0
     bundles: list[str] = field(default_factory=list)
+    indexed: int = 0  # bundles indexed by this merge; the others came from the build cache
     problems: list[str] = field(default_factory=list)
 
 
@@ -100,19 +101,26 @@ def merge(folders: list[Path], site: Path, search: bool = True) -> Merged:
         shutil.rmtree(site, ignore_errors=True)
         return result
     if search:
-        result.bundles = merge_search(folders, site)
+        result.bundles, result.indexed = merge_search(folders, site)
     return result
 
 
-def merge_search(folders: list[Path], site: Path) -> list[str]:
+def merge_search(folders: list[Path], site: Path) -> tuple[list[str], int]:
+    """The whole site's search index from the shards' documents. With a build cache (NIANBAO_CACHE,
+    default .cache/nianbao/ in the current folder, as the workflow's merge job restores it), only
+    the bundles whose documents changed are indexed again."""
+    from .buildcache import PageCache, cache_root
     from .search import index_documents
 
+    root, persistent = cache_root(Path.cwd())
+    if not persistent:
+        shutil.rmtree(root, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-search-") as scratch:
         for folder in folders:
             documents = folder / HANDOFF / "search"
             if documents.is_dir():
                 shutil.copytree(documents, scratch, dirs_exist_ok=True)
-        return index_documents(Path(scratch), str(site))
+        return index_documents(Path(scratch), str(site), PageCache(root / "search") if persistent else None)
 
 
 def add_command(commands) -> None:
@@ -142,6 +150,8 @@ def run(args) -> int:
     if result.problems:
         print(f"未能合并：{len(result.problems)} 个问题", file=sys.stderr)
         return 1
-    index = f"，搜索索引 {len(result.bundles)} 个索引包" if search else "，未生成搜索索引（NIANBAO_SEARCH=off）"
+    kept = len(result.bundles) - result.indexed
+    index = (f"，搜索索引 {len(result.bundles)} 个索引包" + (f"（{kept} 个未改动，取自构建缓存）" if kept else "")
+             if search else "，未生成搜索索引（NIANBAO_SEARCH=off）")
     print(f"已合并 {len(folders)} 个分片：{result.files} 个文件{index} → {args.site_dir}")
     return 0

@@ -145,8 +145,9 @@ def bundle_key(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def index_documents(folder: Path, site_dir: str, store: PageCache | None = None) -> list[str]:
-    """Index each bundle folder under `folder` into the site, on every core; returns the names.
+def index_documents(folder: Path, site_dir: str, store: PageCache | None = None) -> tuple[list[str], int]:
+    """Index each bundle folder under `folder` into the site, on every core; returns the bundle
+    names and how many of them were indexed (the others came from the store).
 
     Pagefind's own command, not its Python service API: the service is stopped as soon as it
     answers that the files are written, and on a busy machine that has left files cut short (an
@@ -178,11 +179,11 @@ def index_documents(folder: Path, site_dir: str, store: PageCache | None = None)
         log.info(f"搜索索引包：重新生成 {len(todo)} 个" + (f"，{kept} 个未改动、取自构建缓存" if kept else ""))
     lines = sorted((describe(folder / name) for name in names), key=lambda b: (-(b["year"] or 0), len(b["path"]), b["path"]))
     (site / MANIFEST).write_text(json.dumps(lines, ensure_ascii=False) + "\n", encoding="utf-8")
-    return names
+    return names, len(todo)
 
 
-def build_index(result: Result, site_dir: str, store: PageCache | None = None) -> list[str]:
-    """Write the index bundle(s) into the built site; returns the bundle folder names."""
+def build_index(result: Result, site_dir: str, store: PageCache | None = None) -> tuple[list[str], int]:
+    """Write the index bundle(s) into the built site; returns the names and how many were indexed."""
     with tempfile.TemporaryDirectory(prefix="nianbao-search-") as scratch:
         write_documents(result, Path(scratch))
         return index_documents(Path(scratch), site_dir, store)

@@ -248,7 +248,7 @@ def build_search(config, result: Result | None, serving: bool = False) -> None:
         PageCache(cache.root / "search", persistent=preview_target()[0] is None)
     started = time.monotonic()
     try:
-        bundles = build_index(result, config.site_dir, store)
+        bundles, _ = build_index(result, config.site_dir, store)
     except (RuntimeError, ValueError, OSError) as err:  # a failed or cut-short index stops the build
         raise PluginError(str(err)) from err
     log.info(f"搜索索引：{len(result.corpus.reports)} 份报告，{len(bundles)} 个索引包，"
