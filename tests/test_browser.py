@@ -434,3 +434,8 @@ def test_a_bundled_archive_is_searched_one_year_at_a_time(page, bundled_server):
     assert found(page) == sum(1 for p in moved if (p.parent / f"{newest - 1}.yml").exists()) > 0
     assert all("江苏省/" in line and f"{newest - 1} 年" in line for line in lines)
     expect(page.locator(".nb-search-scope-note")).to_have_text(f"在 {newest - 1} 年江苏省的报告中搜索")
+    # The scope's controls are labelled and reachable like the rest of the page.
+    results = Axe().run(page)
+    assert [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")] == []
+    assert page.get_by_label("搜索的年度", exact=True).input_value() == str(newest - 1)
+    assert page.get_by_label("搜索的地区", exact=True).input_value() == "江苏省"

@@ -299,6 +299,9 @@
     var year = document.createElement("select"), region = document.createElement("select");
     year.name = "year";
     region.name = "region";
+    // The select sits inside its label, whose text would then include every option: name it plainly.
+    year.setAttribute("aria-label", "搜索的年度");
+    region.setAttribute("aria-label", "搜索的地区");
     scope.years.forEach(function (y) { option(year, String(y), y + " 年", scope.year === y); });
     option(year, "all", "全部年度", scope.year === "all");
     option(region, "", "全部地区", !scope.region);
