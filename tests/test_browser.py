@@ -439,3 +439,8 @@ def test_a_bundled_archive_is_searched_one_year_at_a_time(page, bundled_server):
     assert [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")] == []
     assert page.get_by_label("搜索的年度", exact=True).input_value() == str(newest - 1)
     assert page.get_by_label("搜索的地区", exact=True).input_value() == "江苏省"
+    # A province the year does not hold (an old link, a hand-made address) is not a scope of no bundles.
+    page.goto(server + f"search/?q=行政复议&year={newest}&region=不存在省")
+    result_lines(page)
+    expect(page.locator(".nb-search-scope-note")).to_have_text(f"在 {newest} 年的 {in_newest} 份报告中搜索")
+    assert found(page) == in_newest

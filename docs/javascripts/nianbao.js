@@ -277,11 +277,11 @@
     var params = new URLSearchParams(location.search);
     var year = params.get("year") === "all" ? "all" : Number(params.get("year"));
     if (year !== "all" && years.indexOf(year) < 0) year = years[0];
-    var regions = unique([].concat.apply([], all.map(function (b) { return b.regions; }))).sort();
+    var inYear = all.filter(function (b) { return year === "all" || b.year === year; });
+    // Only the provinces that year holds: a choice that finds no bundle would look like a missing index.
+    var regions = unique([].concat.apply([], inYear.map(function (b) { return b.regions; }))).sort();
     var region = regions.indexOf(params.get("region")) >= 0 ? params.get("region") : "";
-    var chosen = all.filter(function (b) {
-      return (year === "all" || b.year === year) && (!region || b.regions.indexOf(region) >= 0);
-    });
+    var chosen = inYear.filter(function (b) { return !region || b.regions.indexOf(region) >= 0; });
     var reports = chosen.reduce(function (n, b) { return n + b.reports; }, 0);
     return { bundles: chosen, years: years, year: year, regions: regions, region: region, reports: reports };
   }
