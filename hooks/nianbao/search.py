@@ -33,7 +33,7 @@ from .buildcache import PageCache
 from .check import Result
 from .model import Report
 from .pages import report_title
-from .units import job_count
+from .units import folder_digest, job_count
 from .urls import report_uri, url_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -137,12 +137,10 @@ def describe(folder: Path) -> dict:
 
 
 def bundle_key(folder: Path) -> str:
-    """Everything a bundle's index is made from: Pagefind's version and options, the documents."""
-    digest = hashlib.sha256(f"search-v1\0pagefind={version('pagefind')}\0{PAGEFIND}\0{folder.name}\0".encode())
-    for page in sorted(folder.rglob("*.html")):
-        for data in (page.relative_to(folder).as_posix().encode(), page.read_bytes()):
-            digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
+    """Everything a bundle's index is made from: Pagefind's version and options, and every file of its
+    folder (the documents and the shards' part descriptions), by the digest the check cache uses."""
+    return hashlib.sha256(f"search-v1\0pagefind={version('pagefind')}\0{PAGEFIND}\0{folder.name}\0"
+                          f"{folder_digest(folder)}".encode()).hexdigest()
 
 
 def index_documents(folder: Path, site_dir: str, store: PageCache | None = None) -> tuple[list[str], int]:
