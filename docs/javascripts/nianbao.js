@@ -268,10 +268,7 @@
   // first in the manifest): a query merges only the bundles of the year the reader picked (the
   // newest by default, or all years) and of the province picked, so its cost does not grow with
   // the archive. A small repo has one bundle and no choice to make.
-  function searchScope(entries) {
-    var all = entries.map(function (e) {
-      return typeof e === "string" ? { path: e, year: null, reports: 0, regions: [] } : e;
-    });
+  function searchScope(all) {
     var years = unique(all.map(function (b) { return b.year; }).filter(function (y) { return y !== null; }));
     if (!years.length) return { bundles: all, years: [] };
     var params = new URLSearchParams(location.search);
@@ -335,7 +332,7 @@
     box.setAttribute("data-ready", "1");
     var base = siteBase();
     fetch(new URL("search-bundles.json", base).href).then(function (r) { return r.json(); })
-      .catch(function () { return ["pagefind/"]; })
+      .catch(function () { return [{ path: "pagefind/", year: null, reports: 0, regions: [] }]; })
       .then(function (entries) {
         var scope = searchScope(entries);
         var bundles = scope.bundles.map(function (b) { return b.path; });
