@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import pytest
+
 from nianbao.check import check_path
+from nianbao.load import display_path
 
 from conftest import line_of, report_data, write_report
 
@@ -168,3 +174,17 @@ def test_parse_cache_gives_the_same_located_problems_and_never_goes_stale(report
     assert moved != first and any("T3-ROW" in m for m in moved)  # the edit is seen: positions moved
     monkeypatch.setenv("NIANBAO_CACHE", "off")
     assert [p.format() for p in check_path(reports).problems] == moved
+
+
+@pytest.mark.parametrize("cwd", ["repo", "reports", "agency", "elsewhere"])
+def test_problem_paths_are_shown_as_the_editor_typed_them(reports, tmp_path, monkeypatch, cwd):
+    """Each file's path relative to the working folder where it lies inside it (the shown folder is
+    worked out once per folder), else absolute, exactly as os.path.relpath would give it."""
+    path = write_report(reports, report_data())
+    places = {"repo": reports.parent, "reports": reports, "agency": path.parent, "elsewhere": tmp_path / "x"}
+    places["elsewhere"].mkdir()
+    monkeypatch.chdir(places[cwd])
+    for target in (reports / "test-town" / "2022.yml", reports / "test-town" / "agency.yml", reports / "test-town",
+                   reports, Path("..") if cwd != "elsewhere" else reports, Path(".")):
+        relative = os.path.relpath(target)
+        assert display_path(target) == (str(target) if relative.startswith("..") else relative), target

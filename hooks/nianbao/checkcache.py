@@ -32,8 +32,8 @@ LAYOUT = "checks-v1"
 READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml", "nh3")) + f" python={sys.version}"
 # What an entry may hold. A restored CI cache is not this build's own output: an entry naming
 # anything else is refused, so a planted one can never run code (pickle's "restricting globals").
-ALLOWED = {("nianbao.model", name) for name in ("stored_cell", "Report", "Agency", "Problem", "edition_named")} | {
-    ("nianbao.checkcache", "Piece"), ("decimal", "Decimal")}
+ALLOWED = {("nianbao.model", name) for name in ("stored_cell", "Report", "Agency", "Problem")} | {
+    ("nianbao.spec", "edition_named"), ("nianbao.checkcache", "Piece"), ("decimal", "Decimal")}
 
 
 class Entries(pickle.Unpickler):
@@ -149,13 +149,16 @@ def store_on_every_core(root: Path, keys: dict[str, str], jobs: int, store: Chec
 
 
 def _check_and_store(root: str, keys: dict[str, str], cache: Path) -> None:
+    from .parallel import checked_batches
+
     store, folder = CheckStore(cache), Path(root)
-    split = Split(folder, check_corpus(load_corpus(folder, only=set(keys))))
-    for name, key in keys.items():
-        try:
-            store_piece(store, key, split.piece(folder / name))
-        except OSError:
-            pass  # a full disk: the build reads this folder itself
+    for names, result in checked_batches(root, list(keys)):
+        split = Split(folder, result)
+        for name in names:
+            try:
+                store_piece(store, keys[name], split.piece(folder / name))
+            except OSError:
+                pass  # a full disk: the build reads this folder itself
 
 
 def store_piece(store: CheckStore, key: str, piece: Piece) -> None:

@@ -12,9 +12,13 @@ from __future__ import annotations
 import json
 import re
 
+from .model import Cell, count_cell
+
 KEY_LINE = re.compile(r"^(?P<indent>(?:  )?)(?P<key>[a-z0-9_]+(?:\.[a-z0-9_]+)*):(?P<rest>.*)$")
 ITEM = re.compile(r'\s*(?:"(?:[^"\\]|\\.)*"|[^,\[\]{}"\'#]+?)\s*(?=,|$)')
 PLAIN_BAD_START = set("&*!|>'%@`{[?,#")
+# `  key: [3, 0, 12]` with nothing after the bracket: most lines of a report, taken without the general steps.
+COUNT_ROW = re.compile(r"  ([a-z0-9_]+): +\[([0-9, ]*)\]$")
 
 
 def parse(text: str, located):
@@ -24,6 +28,21 @@ def parse(text: str, located):
     block: dict | None = None  # the mapping of the current top-level key (t2, t3, t4, headers)
     block_key = None
     for number, line in enumerate(text.split("\n"), 1):
+        row = COUNT_ROW.match(line)
+        if row is not None and block is not None:
+            key = row.group(1)
+            if key in block:
+                return None
+            path = (block_key, key)
+            parsed.key_marks[path] = (number, 3)
+            if not block:
+                parsed.marks[(block_key,)] = (number, 3)
+            start = row.start(2)  # the column of "["
+            items = read_flow(line[start - 1:], number, start, path, parsed, located)
+            if items is None:
+                return None
+            block[key] = items
+            continue
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = KEY_LINE.match(line)
@@ -119,19 +138,47 @@ def read_scalar(body: str, line: int, col: int, path: tuple, parsed, located):
 
 
 def plain_items(inner: str, line: int, start: int, path: tuple, parsed, located) -> list | None:
-    """The common row: unquoted items split at commas (the hot loop of a whole repo's check)."""
-    items, offset = [], start + 1
-    marks, texts, plain_value = parsed.marks, parsed.texts, located.plain_value
-    for i, raw in enumerate(inner.split(",")):
+    """The common row: unquoted items split at commas (the hot loop of a whole repo's check). Its
+    cells are made here, where each item's text and column are at hand, rather than recorded per
+    item for the format check to read back (`Parsed.cells`)."""
+    if inner.isascii() and inner.replace(",", "").replace(" ", "").isdigit():
+        counts = count_items(inner, line, start, path, parsed)
+        if counts is not None:
+            return counts
+    items, cells, offset = [], [], start + 1
+    plain_value = located.plain_value
+    for raw in inner.split(","):
         token = raw.strip()
         if not token or token[0] in PLAIN_BAD_START or ": " in token or token[0] == "-" and not token[1:2].isdigit() \
                 or "'" in token or "#" in token:
             return None
-        where = path + (i,)
-        marks[where] = (line, offset + len(raw) - len(raw.lstrip()))
-        texts[where] = token
-        items.append(int(token) if token.isascii() and token.isdigit() else plain_value(token))
+        col = offset + len(raw) - len(raw.lstrip())
+        if token.isascii() and token.isdigit():
+            value = int(token)
+            cells.append(count_cell(value, token, line, col))
+        else:
+            value = plain_value(token)
+            if isinstance(value, bool):
+                return None  # not a cell value: the full reader's positions locate the problem
+            cells.append(Cell(value, "" if value is None else token, line, col))
+        items.append(value)
         offset += len(raw) + 1
+    parsed.cells[path] = cells
+    return items
+
+
+def count_items(inner: str, line: int, start: int, path: tuple, parsed) -> list | None:
+    """A row of plain counts only, the bulk of every table: digits and spaces between the commas."""
+    items, cells, offset = [], [], start + 1
+    for raw in inner.split(","):
+        token = raw.strip(" ")
+        if not token.isdigit():
+            return None  # "1 2" or an empty item: the general loop decides
+        value = int(token)
+        cells.append(count_cell(value, token, line, offset + len(raw) - len(raw.lstrip(" "))))
+        items.append(value)
+        offset += len(raw) + 1
+    parsed.cells[path] = cells
     return items
 
 

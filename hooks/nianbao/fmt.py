@@ -36,7 +36,7 @@ def format_file(path: Path) -> Outcome:
     text, issue = located.decode(original)
     if issue:
         return Outcome(shown, problems=[Problem(shown, issue.line, issue.col, "error", issue.rule, issue.message)])
-    parsed = located.parse(text)
+    parsed = located.parse(text, full=True)  # every number's text as written, cells included
     problems = [Problem(shown, i.line, i.col, "error", i.rule, i.message) for i in parsed.issues]
     if parsed.ok and not problems:
         problems = schema.check_report(parsed, shown, path.parent.name, int(match.group(1))).problems

@@ -5,6 +5,8 @@ A file that cannot be read is a recorded problem, never an exception that hides 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -37,11 +39,26 @@ class Corpus:
 
 def display_path(path: Path) -> str:
     """Paths as the editor typed them: relative to the working folder where possible."""
+    folder, name = os.path.split(path)
+    shown = shown_folder(os.getcwd(), folder) if name not in ("", ".", "..") else None
+    if shown is not None:
+        return name if shown == "." else os.path.join(shown, name)
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
     return str(path) if relative.startswith("..") else relative
+
+
+@functools.lru_cache(maxsize=256)
+def shown_folder(cwd: str, folder: str) -> str | None:
+    """The folder relative to `cwd`, None where it lies outside it (once per folder: a report's
+    files share theirs, and relpath reads the working folder again each time)."""
+    try:
+        relative = os.path.relpath(folder or ".", cwd)
+    except ValueError:  # another drive on Windows
+        return None
+    return None if relative.startswith("..") else relative
 
 
 def load_corpus(root: str | os.PathLike, only: set[str] | None = None) -> Corpus:
@@ -52,18 +69,33 @@ def load_corpus(root: str | os.PathLike, only: set[str] | None = None) -> Corpus
         corpus.problems.append(Problem(display_path(root), 1, 1, "error", "FMT-PATH",
                                        "找不到报告目录"))
         return corpus
-    corpus.cache = ParseCache()
-    try:
+    with reading(corpus):
         for entry, folder in root_entries(root):
             if not folder:
                 corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
                                                "reports/ 下只能放机构目录（reports/<机构代码>/）"))
             elif only is None or entry.name in only:
                 load_agency_dir(entry, corpus)
+    return corpus
+
+
+def load_folders(root: str | os.PathLike, names: list[str]) -> Corpus:
+    """These agency folders of `root` and nothing else of it (a share of `nianbao check`)."""
+    corpus = Corpus(root=str(root))
+    with reading(corpus):
+        for name in names:
+            load_agency_dir(Path(root, name), corpus)
+    return corpus
+
+
+@contextlib.contextmanager
+def reading(corpus: Corpus):
+    corpus.cache = ParseCache()
+    try:
+        yield
     finally:
         corpus.cache.close()
         corpus.cache = None
-    return corpus
 
 
 def root_entries(root: Path):

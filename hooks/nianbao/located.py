@@ -68,6 +68,8 @@ class Parsed:
     marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # value positions
     key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # key positions
     texts: dict[tuple, str] = field(default_factory=dict)  # scalar text as written
+    # Rows the fast reader made into cells itself (row path -> cells); their items have no marks or texts.
+    cells: dict[tuple, list] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     ok: bool = True
 

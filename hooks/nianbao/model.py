@@ -1,197 +1,17 @@
-"""The nouns: editions (as described by the spec files), reports, agencies, problems."""
+"""The nouns of the data: reports and their cells, agencies, problems (editions: spec.py)."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from .spec import Edition
 
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Placeholders that agencies print in place of a number; they are kept as printed.
 PLACEHOLDERS = frozenset({"/", "／", "-", "－", "—", "——", "–", "无", "空", "*", "×"})
-
-
-@dataclass(frozen=True)
-class Column:
-    id: str
-    label: str
-    kind: str  # count | change | money | decimal
-    title: str = ""  # the label with its group where the label alone repeats (行政复议·结果纠正)
-
-    @property
-    def name(self) -> str:
-        return self.title or self.label
-
-
-@dataclass(frozen=True)
-class Row:
-    id: str
-    label: str
-    result: bool = False
-
-
-@dataclass
-class Node:
-    """A header cell of a printed table: a group (children) or a leaf (a Column or a Row)."""
-
-    label: str
-    children: list[Node] = field(default_factory=list)
-    leaf: Column | Row | None = None
-    alt: Row | None = None  # a single row some reports print instead of this group
-
-    def leaves(self) -> list[Any]:
-        if self.leaf is not None:
-            return [self.leaf]
-        return [leaf for child in self.children for leaf in child.leaves()]
-
-
-@dataclass
-class Block:
-    title: str
-    columns: list[Column]
-    rows: list[Row]
-
-
-@dataclass
-class Table:
-    id: str
-    kind: str  # blocks | grid
-    title: str
-    corner: str | None = None
-    blocks: list[Block] = field(default_factory=list)
-    header: list[Node] = field(default_factory=list)
-    row_tree: list[Node] = field(default_factory=list)
-    row_labels: bool = True
-
-    # The spec never changes after loading, so the lookups every cell check makes are computed once.
-    @functools.cached_property
-    def rows(self) -> list[Row]:
-        if self.kind == "blocks":
-            return [row for block in self.blocks for row in block.rows]
-        return [leaf for node in self.row_tree for leaf in node.leaves()]
-
-    @functools.cached_property
-    def _row_index(self) -> dict[str, Row]:
-        index = {row.id: row for row in self.rows}
-        for alt in self.alternatives:
-            index[alt] = self.alt_row(alt)
-        return index
-
-    @functools.cached_property
-    def _columns(self) -> dict[str, list[Column]]:
-        if self.kind == "blocks":
-            return {row.id: block.columns for block in self.blocks for row in block.rows}
-        columns = [leaf for node in self.header for leaf in node.leaves()]
-        return {row_id: columns for row_id in self._row_index}
-
-    @functools.cached_property
-    def alternatives(self) -> dict[str, list[str]]:
-        """Alternative row id -> the row ids it stands for."""
-        found: dict[str, list[str]] = {}
-
-        def walk(nodes: list[Node]) -> None:
-            for node in nodes:
-                if node.alt is not None:
-                    found[node.alt.id] = [row.id for row in node.leaves()]
-                walk(node.children)
-
-        walk(self.row_tree)
-        return found
-
-    @functools.cached_property
-    def _printed(self) -> dict[frozenset, list[str]]:
-        return {}
-
-    def printed_rows(self, present) -> list[str]:
-        """Row ids in printed order for a report holding `present` (alternatives in place)."""
-        # Reports hold a handful of different row sets: each one's order is worked out once.
-        key = frozenset(present)
-        found = self._printed.get(key)
-        if found is None:
-            found = self._printed[key] = self._printed_order(key)
-        return list(found)
-
-    def _printed_order(self, present: frozenset) -> list[str]:
-        if self.kind == "blocks":
-            return [row.id for row in self.rows if row.id in present]
-
-        def walk(nodes: list[Node]) -> list[str]:
-            ids = []
-            for node in nodes:
-                if node.alt is not None and node.alt.id in present:
-                    ids.append(node.alt.id)
-                elif node.leaf is not None:
-                    ids += [node.leaf.id] if node.leaf.id in present else []
-                else:
-                    ids += walk(node.children)
-            return ids
-
-        return walk(self.row_tree)
-
-    def alt_row(self, row_id: str) -> Row | None:
-        def walk(nodes: list[Node]) -> Row | None:
-            for node in nodes:
-                if node.alt is not None and node.alt.id == row_id:
-                    return node.alt
-                hit = walk(node.children)
-                if hit:
-                    return hit
-            return None
-
-        return walk(self.row_tree)
-
-    def columns_of(self, row_id: str) -> list[Column]:
-        found = self._columns.get(row_id)
-        if found is not None:
-            return found
-        return [] if self.kind == "blocks" else [leaf for node in self.header for leaf in node.leaves()]
-
-    def row(self, row_id: str) -> Row | None:
-        return self._row_index.get(row_id)
-
-    @functools.cached_property
-    def _positions(self) -> dict[tuple[str, str], int]:
-        """(row id, column id) -> the cell's place in its row."""
-        return {(row_id, col.id): i for row_id in self._row_index for i, col in enumerate(self.columns_of(row_id))}
-
-    @functools.cached_property
-    def _shadowed(self) -> dict[str, str]:
-        """Row id -> the alternative row that, when present, is printed in its place."""
-        return {row_id: alt for alt, replaced in self.alternatives.items() for row_id in replaced}
-
-    def find(self, rows: dict, row_id: str, column: str):
-        """The cell of (row, column) among a report's rows of this table, as `Report.cells` prints them."""
-        cells = rows.get(row_id)
-        if cells is None or (self._shadowed and self._shadowed.get(row_id) in rows):
-            return None
-        index = self._positions.get((row_id, column))
-        return cells[index] if index is not None and index < len(cells) else None
-
-
-@dataclass
-class Edition:
-    id: str
-    name: str
-    document: str
-    first_year: int
-    last_year: int | None
-    sections: list[dict]
-    tables: dict[str, Table]
-    limits: dict[str, int] = field(default_factory=dict)  # column kind -> largest plausible value
-
-    def __reduce__(self):
-        return edition_named, (self.id,)  # a stored report names its edition, not a copy of the spec
-
-    def applies_to(self, year: int) -> bool:
-        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
-
-
-def edition_named(edition_id: str) -> Edition:
-    from .editions import get
-
-    return get(edition_id)
 
 
 _TEXTS: dict[str, str] = {}
@@ -234,6 +54,14 @@ class Cell:
     @property
     def placeholder(self) -> bool:
         return isinstance(self.value, str) and self.value.strip() in PLACEHOLDERS
+
+
+def count_cell(value: int, text: str, line: int, col: int) -> Cell:
+    """A cell of a plain count, the bulk of every table, made without the general case's checks."""
+    cell = object.__new__(Cell)
+    cell.value, cell.line, cell.col, cell.number = value, line, col, value
+    cell.text = _TEXTS.setdefault(text, text) if len(text) <= 6 else text
+    return cell
 
 
 def stored_cell(value, text: str, line: int, col: int, number) -> Cell:
@@ -297,6 +125,11 @@ class Report:
         # the memory a large corpus takes.
         spec, rows = self.edition.tables.get(table), self.tables.get(table)
         return None if spec is None or not rows else spec.find(rows, row, column)
+
+    def row_cells(self, table: str, row: str, columns: list[str]) -> list[Cell | None]:
+        """`cell` of each of `columns` in one row."""
+        spec, rows = self.edition.tables.get(table), self.tables.get(table)
+        return [None] * len(columns) if spec is None or not rows else spec.find_across(rows, row, columns)
 
     def cells(self):
         """(table spec, row id, column, cell) for every cell, in printed order."""

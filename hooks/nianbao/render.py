@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import escape
 
-from .model import Block, Cell, Node, Problem, Report, Table
+from .model import Cell, Problem, Report
+from .spec import Block, Node, Table
 
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 

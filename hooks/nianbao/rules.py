@@ -81,8 +81,7 @@ def t3_row(report: Report) -> Iterator[Finding]:
     table = report.edition.tables["t3"]
     labels = {c.id: c.label for c in table.columns_of("new_received")}
     for row_id in report.tables["t3"]:
-        parts = [report.cell("t3", row_id, col) for col in APPLICANTS]
-        total = report.cell("t3", row_id, "total")
+        *parts, total = report.row_cells("t3", row_id, APPLICANTS + ["total"])
         status, left, right = balance([total], parts)
         if status == "fail":
             label = table.row(row_id).label
@@ -94,9 +93,13 @@ def t3_row(report: Report) -> Iterator[Finding]:
 def t3_res(report: Report) -> Iterator[Finding]:
     table = report.edition.tables["t3"]
     results = [r for r in report.tables["t3"] if table.row(r).result]
-    for col in table.columns_of("total"):
-        parts = [report.cell("t3", r, col.id) for r in results]
-        total = report.cell("t3", "total", col.id)
+    columns = table.columns_of("total")
+    ids = [col.id for col in columns]
+    by_row = [report.row_cells("t3", r, ids) for r in results]  # a row at a time: one lookup of each row
+    totals = report.row_cells("t3", "total", ids)
+    for k, col in enumerate(columns):
+        parts = [cells[k] for cells in by_row]
+        total = totals[k]
         status, left, right = balance([total], parts)
         if status == "fail":
             yield Finding(total, f"“{col.label}”列（七）总计 {fmt(total.number)} ≠ 各项办理结果之和 {right}"
@@ -106,9 +109,13 @@ def t3_res(report: Report) -> Iterator[Finding]:
 @rule("T3-BAL", "E", "表三每列：一 + 二 = 三（七）总计 + 四")
 def t3_bal(report: Report) -> Iterator[Finding]:
     table = report.edition.tables["t3"]
-    for col in table.columns_of("total"):
-        lhs = [report.cell("t3", "new_received", col.id), report.cell("t3", "carried_over", col.id)]
-        rhs = [report.cell("t3", "total", col.id), report.cell("t3", "carried_forward", col.id)]
+    columns = table.columns_of("total")
+    ids = [col.id for col in columns]
+    received, carried_over, total, carried_forward = (
+        report.row_cells("t3", r, ids) for r in ("new_received", "carried_over", "total", "carried_forward"))
+    for k, col in enumerate(columns):
+        lhs = [received[k], carried_over[k]]
+        rhs = [total[k], carried_forward[k]]
         status, left, right = balance(lhs, rhs)
         if status == "fail":
             yield Finding(lhs[0], f"“{col.label}”列勾稽关系不成立：新收 + 上年结转 = {left}，"
@@ -125,8 +132,7 @@ OUTCOMES = ["upheld", "corrected", "other", "pending"]
 @rule("T4-SUM", "E", "表四每组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计")
 def t4_sum(report: Report) -> Iterator[Finding]:
     for prefix, name in T4_GROUPS.items():
-        parts = [report.cell("t4", "cases", prefix + o) for o in OUTCOMES]
-        total = report.cell("t4", "cases", prefix + "total")
+        *parts, total = report.row_cells("t4", "cases", [prefix + o for o in OUTCOMES] + [prefix + "total"])
         status, left, right = balance([total], parts)
         if status == "fail":
             yield Finding(total, f"{name}总计 {fmt(total.number)} ≠ 各项结果之和 {right}{partial_note(parts)}")

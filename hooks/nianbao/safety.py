@@ -43,6 +43,8 @@ def blank_code(text: str) -> str:
     def spaces(m: re.Match) -> str:
         return re.sub(r"[^\n]", " ", m.group(0))
 
+    if "`" not in text and "~~~" not in text:  # most narratives: no code at all, and no regex pass over them
+        return text
     return CODE_SPAN.sub(spaces, FENCE.sub(spaces, text))
 
 

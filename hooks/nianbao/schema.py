@@ -268,6 +268,9 @@ def check_row(c: Checker, values: Any, where: tuple, columns) -> list[Cell]:
     if len(values) != len(columns):
         c.at(where, "FMT-COLS", f"“{where[1]}”应有 {len(columns)} 列（{labels(columns)}），实有 {len(values)} 列")
         return []
+    made = c.parsed.cells.get(where)
+    if made is not None:
+        return made
     cells = []
     marks, texts = c.parsed.marks, c.parsed.texts
     for i, value in enumerate(values):

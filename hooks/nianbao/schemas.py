@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import editions
 from .load import SLUG
-from .model import Edition
+from .spec import Edition
 from .schema import AGENCY_KINDS, KEY_NAMES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from ..model import Block, Column, Edition, Node, Row, Table
+from ..spec import Block, Column, Edition, Node, Row, Table
 
 HERE = Path(__file__).parent
 
