@@ -263,6 +263,24 @@ def test_a_damaged_cache_entry_is_rendered_again_not_served(corpus, tmp_path):
     assert b"tampered" not in b"".join(tree(tmp_path / "second").values())
 
 
+def test_a_cache_restored_with_other_file_times_is_still_used(corpus, tmp_path):
+    """Files whose size and time are as stored are taken unread; others are hashed, so a CI cache
+    restored with new times is used, while a tampered file of the same size is still caught."""
+    cache = tmp_path / "cache"
+    assert build(corpus, tmp_path / "first", cache).returncode == 0
+    stored = sorted(p for p in cache.glob("pages-v1/*/*/files/**/*") if p.is_file())
+    for path in stored:
+        os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    victim = next(p for p in stored if p.name == "index.html" and "/20" in p.as_posix())
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text.replace("<", "[", 1), encoding="utf-8")  # same size, new time
+    done = build(corpus, tmp_path / "second", cache, verbose=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(rendered_units(done.stderr)) == 1  # only the tampered one's unit
+    assert build(corpus, tmp_path / "cold", "off").returncode == 0
+    assert differences(tree(tmp_path / "cold"), tree(tmp_path / "second")) == []
+
+
 FAILING_BUILD = """
 import sys
 from nianbao import render
