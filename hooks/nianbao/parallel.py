@@ -64,8 +64,7 @@ def check_tally(root: Path, jobs: int | None = None) -> Tally:
         parts = [check_folders(str(root), names)]
     else:
         chunks = interleaved(names, jobs)
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        with pool:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
             parts = list(pool.map(check_folders, [str(root)] * len(chunks), chunks))
     for part in parts:
         tally.agencies += part.agencies
