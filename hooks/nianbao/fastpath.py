@@ -30,18 +30,12 @@ def parse(text: str, located):
     for number, line in enumerate(text.split("\n"), 1):
         row = COUNT_ROW.match(line)
         if row is not None and block is not None:
-            key = row.group(1)
-            if key in block:
-                return None
-            path = (block_key, key)
-            parsed.key_marks[path] = (number, 3)
-            if not block:
-                parsed.marks[(block_key,)] = (number, 3)
+            path = nested_key(parsed, block, block_key, row.group(1), number, 3)
             start = row.start(2)  # the column of "["
-            items = read_flow(line[start - 1:], number, start, path, parsed, located)
+            items = None if path is None else read_flow(line[start - 1:], number, start, path, parsed, located)
             if items is None:
                 return None
-            block[key] = items
+            block[path[1]] = items
             continue
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -69,12 +63,9 @@ def parse(text: str, located):
                 return None
             value[key] = scalar
             continue
-        if block is None or key in block:
+        path = None if block is None else nested_key(parsed, block, block_key, key, number, col)
+        if path is None:
             return None
-        path = (block_key, key)
-        parsed.key_marks[path] = (number, col)
-        if not block:
-            parsed.marks[(block_key,)] = (number, col)
         body = strip_comment(rest)
         if body is None:
             return None
@@ -98,6 +89,17 @@ def parse(text: str, located):
 
 
 FAIL = object()
+
+
+def nested_key(parsed, block: dict, block_key: str, key: str, line: int, col: int) -> tuple | None:
+    """The path of `key` in the current top-level block, with its marks; None for a duplicate."""
+    if key in block:
+        return None
+    path = (block_key, key)
+    parsed.key_marks[path] = (line, col)
+    if not block:
+        parsed.marks[(block_key,)] = (line, col)
+    return path
 
 
 def strip_comment(rest: str) -> str | None:
