@@ -15,6 +15,8 @@ PLACEHOLDERS = frozenset({"/", "／", "-", "－", "—", "——", "–", "无",
 
 
 _TEXTS: dict[str, str] = {}
+# Texts this short ("0", "12", "—") are shared: a province's archive prints the same few millions of times.
+SHARED_TEXT = 6
 
 
 @dataclass(slots=True)
@@ -30,7 +32,7 @@ class Cell:
 
     def __post_init__(self):
         value = self.value
-        if len(self.text) <= 6:  # "0", "12", "—": a province's archive prints the same few millions of times
+        if len(self.text) <= SHARED_TEXT:
             self.text = _TEXTS.setdefault(self.text, self.text)
         if isinstance(value, bool) or value is None or isinstance(value, str):
             self.number = None
@@ -60,7 +62,7 @@ def count_cell(value: int, text: str, line: int, col: int) -> Cell:
     """A cell of a plain count, the bulk of every table, made without the general case's checks."""
     cell = object.__new__(Cell)
     cell.value, cell.line, cell.col, cell.number = value, line, col, value
-    cell.text = _TEXTS.setdefault(text, text) if len(text) <= 6 else text
+    cell.text = _TEXTS.setdefault(text, text) if len(text) <= SHARED_TEXT else text
     return cell
 
 
