@@ -34,6 +34,11 @@ class Parts:
         for _, make in self.pieces:
             yield make()
 
+    def maker(self, slug: str) -> Callable[[], str] | None:
+        if not hasattr(self, "_makers"):
+            self._makers = dict(self.pieces)
+        return self._makers.get(slug)
+
 
 class PieceStore:
     def __init__(self, root: Path, fingerprint: str, inputs: Callable[[str], str]):
@@ -64,6 +69,14 @@ class PieceStore:
         body = make().encode("utf-8")
         replace_file(path, lambda out: out.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body))
         return body
+
+    def make_ahead(self, files: list[Parts], slug: str) -> None:
+        """An agency's pieces, made by the worker rendering its pages (its cells are at hand
+        there): the files' own unit then only puts the stored pieces together."""
+        for parts in files:
+            make = parts.maker(slug)
+            if make is not None:
+                self.piece(self.key(parts.name, slug), make)
 
     def prune(self, files: list[Parts]) -> None:
         """Keep the pieces of these files as the repo now stands; the others are from earlier states."""

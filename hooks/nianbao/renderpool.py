@@ -27,7 +27,8 @@ from pathlib import Path
 from mkdocs.commands.build import _build_page, _populate_page
 
 from .buildcache import PageCache, unit_key, write_chunks
-from .dataparts import PieceStore, chunks_of
+from .dataparts import Parts, PieceStore, chunks_of
+from .urls import agency_uri
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BATCH = 8  # units per task: fewer round trips, still enough tasks to balance the workers
@@ -60,6 +61,7 @@ class Job:
     # and doing so for each unit made the render quadratic (40 ms a unit at 100,000 reports).
     doc_files: list = field(default_factory=list)
     pieces: PieceStore | None = None  # the repo-wide data files' per-agency pieces (dataparts.py)
+    parts: list | None = None  # the repo-wide files made of those pieces, found once per process
 
 
 _JOB: Job | None = None  # set before forking: the workers inherit it
@@ -117,10 +119,23 @@ def render_unit(unit: str, uris: list[str]) -> Outcome:
             job.blocks.pop(uri, None)  # any made for the key are not needed: the cached page has them
         return Outcome(unit, key, names)
     error = render_pages(job, files, staging / "files")
+    if error is None and unit.startswith("agency:") and job.pieces is not None:
+        error = make_pieces(job, unit[len("agency:"):])
     if error:
         shutil.rmtree(staging, ignore_errors=True)
         return Outcome(unit, key, error=error)
     return Outcome(unit, key, job.cache.store(key, staging), rendered=True)
+
+
+def make_pieces(job: Job, slug: str) -> str | None:
+    """The agency's pieces of the repo-wide files, while its reports' cells are at hand (held.py)."""
+    if job.parts is None:
+        job.parts = [page.content for page in job.data.values() if isinstance(page.content, Parts)]
+    try:
+        job.pieces.make_ahead(job.parts, slug)
+    except Exception as err:  # noqa: BLE001 — reported as the agency's located error, not a traceback
+        return f"{job.sources.get(agency_uri(slug), slug)}：生成数据文件时出错：{err}"
+    return None
 
 
 class UnitError(Exception):
@@ -199,11 +214,11 @@ def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome
     """Render every unit (or find it in the cache); raises RuntimeError naming every failed unit."""
     global _JOB
     _JOB = job
-    # The repo-wide data files are the largest units: each alone and started first, they do not
-    # finish last.
+    # The repo-wide data files come last, each alone: by then the agencies' units have made their
+    # pieces, and the files are only put together.
     large = [[item] for item in units.items() if item[0].startswith("page:data/")]
     rest = [item for item in units.items() if not item[0].startswith("page:data/")]
-    batches = large + [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
+    batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)] + large
     pages = {unit: sum(1 for uri in uris if uri not in job.data) for unit, uris in units.items()}
     progress = Progress(sum(pages.values()))
     outcomes: list[Outcome] = []
