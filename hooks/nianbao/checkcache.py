@@ -22,18 +22,20 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .check import Result, check_corpus
-from .load import Corpus, display_path, load_corpus, root_entries
+from . import held
+from .load import Corpus, display_path, load_corpus, load_folders, root_entries
 from .model import Agency, Problem, Report
 from .atomic import replace_file
 from .buildcache import prune_files
 from .units import folder_digest, package_digest
 
-LAYOUT = "checks-v1"
+LAYOUT = "checks-v2"  # an entry: the light Piece, then what its reports gave up (held.py)
 READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml", "nh3")) + f" python={sys.version}"
 # What an entry may hold. A restored CI cache is not this build's own output: an entry naming
 # anything else is refused, so a planted one can never run code (pickle's "restricting globals").
 ALLOWED = {("nianbao.model", name) for name in ("stored_cell", "Report", "Agency", "Problem")} | {
-    ("nianbao.spec", "edition_named"), ("nianbao.checkcache", "Piece"), ("decimal", "Decimal")}
+    ("nianbao.spec", "edition_named"), ("nianbao.held", "layout_named"), ("nianbao.checkcache", "Piece"),
+    ("decimal", "Decimal")}
 
 
 class Entries(pickle.Unpickler):
@@ -85,8 +87,22 @@ class CheckStore:
         self.used.add(key)
         return piece
 
-    def put(self, key: str, piece: Piece) -> None:
-        replace_file(self.path(key), lambda out: pickle.dump(piece, out, protocol=pickle.HIGHEST_PROTOCOL))
+    def heavy(self, key: str) -> dict | None:
+        """What the entry's reports gave up, {year: (tables, narrative)}; None if it cannot be read."""
+        try:
+            with open(self.path(key), "rb") as entry:
+                Entries(entry).load()  # each pickle its own reader: a reader's memo is its pickle's
+                given = Entries(entry).load()
+        except Exception:  # noqa: BLE001 — the caller reads the folder again
+            return None
+        return given if isinstance(given, dict) else None
+
+    def put(self, key: str, piece: Piece, given: dict) -> None:
+        def write(out):
+            pickle.dump(piece, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(given, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+        replace_file(self.path(key), write)
         self.used.add(key)
 
     def prune(self) -> None:
@@ -117,6 +133,7 @@ def check_folders(root: Path, only: set[str] | None, jobs: int, store: CheckStor
         return check_corpus(load_corpus(root, only), jobs)
     folders = agency_folders(root, only)
     keys = {folder.name: store.key(folder) for folder in folders}
+    held.use(heavy_source(root, keys, store))
     pieces = {name: store.get(key) for name, key in keys.items()}
     missing = {name for name, piece in pieces.items() if piece is None}
     store.read, store.reused = len(missing), len(pieces) - len(missing)
@@ -162,9 +179,24 @@ def _check_and_store(root: str, keys: dict[str, str], cache: Path) -> None:
 
 
 def store_piece(store: CheckStore, key: str, piece: Piece) -> None:
+    """Store the piece; its reports are light from now on (held.py)."""
     for report in piece.reports:
         report.marks = {}  # positions are for locating problems, and those are located
-    store.put(key, piece)
+    given = held.lighten(piece.reports)
+    store.put(key, piece, given)
+
+
+def heavy_source(root: Path, keys: dict[str, str], store: CheckStore):
+    """Where this build's light reports fetch their cells: the agency's entry, or (an entry gone
+    or unwritable, a full disk) the agency's folder read again."""
+    def source(slug: str) -> dict:
+        given = store.heavy(keys[slug]) if slug in keys else None
+        if given is None:
+            corpus = load_folders(root, [slug])
+            given = {r.year: (r.tables, r.narrative) for r in corpus.reports if r.agency == slug}
+        return given
+
+    return source
 
 
 class Split:

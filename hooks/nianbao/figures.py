@@ -55,8 +55,7 @@ class Total:
 
 
 def number(report: Report, tid: str, row: str, col: str):
-    cell = report.cell(tid, row, col)
-    return None if cell is None else cell.number
+    return report.number(tid, row, col)
 
 
 def total_of(report: Report, cells: list[tuple[str, str, str]]) -> Total:
@@ -79,7 +78,7 @@ def outcome_rows(rows, prefixes: tuple[str, ...]) -> list[str]:
 
 def outcomes(report: Report) -> dict[str, Total]:
     """Table 三's outcome groups, totals column."""
-    return {label: total_of(report, [("t3", r, "total") for r in outcome_rows(report.tables["t3"], prefixes)])
+    return {label: total_of(report, [("t3", r, "total") for r in outcome_rows(report.row_ids("t3"), prefixes)])
             for label, prefixes in OUTCOMES}
 
 
@@ -203,11 +202,8 @@ def region_rollups(corpus) -> dict[tuple[tuple[str, ...], int], RegionYear]:
 def cell_sums(reports: list[Report]) -> dict[tuple[str, str, str], Total]:
     sums: dict[tuple[str, str, str], Total] = {}
     for report in reports:
-        for tid, rows in report.tables.items():
-            columns = report.edition.tables[tid]
-            for row, cells in rows.items():
-                for col, cell in zip(columns.columns_of(row), cells):
-                    sums.setdefault((tid, row, col.id), Total()).add(cell.number)
+        for key, value in report.numbered():
+            sums.setdefault(key, Total()).add(value)
     for total in sums.values():
         if total.terms < len(reports):  # a unit printed this row differently (or not at all)
             total.complete = False

@@ -117,6 +117,10 @@ class Report:
     marks: dict[tuple, tuple[int, int]]  # YAML path -> (line, col) of the value
     narrative: str = ""
     kind: str | None = None  # the agency's kind (人民政府 …), set when the corpus is checked
+    # A report held light (held.py) keeps its cells' numbers only; `tables` and `narrative` are
+    # then fetched from its agency's check-cache entry when asked.
+    numbers: tuple | None = None
+    layout: Any = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -127,6 +131,31 @@ class Report:
         # the memory a large corpus takes.
         spec, rows = self.edition.tables.get(table), self.tables.get(table)
         return None if spec is None or not rows else spec.find(rows, row, column)
+
+    def number(self, table: str, row: str, column: str):
+        """`cell(...).number`, without fetching the cells of a light report."""
+        if self._tables is not None or self.layout is None:
+            cell = self.cell(table, row, column)
+            return None if cell is None else cell.number
+        spec, rows = self.edition.tables.get(table), self.layout.rows.get(table)
+        if spec is None or not rows or spec.shadows(rows, row):
+            return None
+        index = self.layout.index.get((table, row, column))
+        return None if index is None else self.numbers[index]
+
+    def row_ids(self, table: str) -> tuple[str, ...]:
+        """The ids of the rows a table holds, in the YAML's order (KeyError without the table)."""
+        if self._tables is None and self.layout is not None:
+            return self.layout.rows[table]
+        return tuple(self.tables[table])
+
+    def numbered(self):
+        """((table, row, column id), number) of every cell, in the order the tables hold them."""
+        if self.layout is None:
+            from .held import numbers_of
+
+            self.layout, self.numbers = numbers_of(self)
+        return zip(self.layout.keys, self.numbers)
 
     def row_cells(self, table: str, row: str, columns: list[str]) -> list[Cell | None]:
         """`cell` of each of `columns` in one row."""
@@ -148,3 +177,25 @@ class Report:
                 return self.marks[path]
             path = path[:-1]
         return (1, 1)
+
+
+def _held(name: str, part: int) -> property:
+    """`tables` / `narrative`: as read, or for a light report fetched again (held.py)."""
+    slot = "_" + name
+
+    def get(report):
+        value = report.__dict__[slot]
+        if value is None:
+            from .held import heavy_of
+
+            return heavy_of(report)[part]
+        return value
+
+    def put(report, value):
+        report.__dict__[slot] = value
+
+    return property(get, put)
+
+
+Report.tables = _held("tables", 0)
+Report.narrative = _held("narrative", 1)

@@ -173,9 +173,13 @@ class Table:
         return [cells[i] if (i := positions.get((row_id, column))) is not None and i < count else None
                 for column in columns]
 
+    def shadows(self, rows, row_id: str) -> bool:
+        """Is the row printed in place of another row's group, among `rows` (the ids present)?"""
+        return bool(self._shadowed) and self._shadowed.get(row_id) in rows
+
     def _printed_cells(self, rows: dict, row_id: str) -> list | None:
         cells = rows.get(row_id)
-        if cells is None or (self._shadowed and self._shadowed.get(row_id) in rows):
+        if cells is None or self.shadows(rows, row_id):
             return None  # absent, or printed in place of another row's group
         return cells
 
