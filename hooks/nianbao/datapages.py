@@ -9,7 +9,7 @@ from markupsafe import escape
 
 from . import charts, export, figures
 from .check import Result
-from .indexpages import summary_csv, summary_rows
+from .indexpages import reports_csv, summary_rows
 from .pagedtables import FIRST_ROWS, chunk_files, paged_table
 from .model import Cell, Report
 from .render import render_table
@@ -23,14 +23,14 @@ SUMMARY_CSV = "data/nianbao-summary.csv"
 def data_files(result: Result) -> list[Page]:
     corpus = result.corpus
     reports = [r for r in corpus.reports if r.agency in corpus.agencies]
-    rows = summary_rows(reports, result)
     # The large files are made by the worker that writes them, one agency's piece at a time, and
     # only when an agency changed: they hold the agencies' folders alone, so those are their key.
+    # The summaries' rows too are made where each file is written.
     members = tuple(sorted({r.agency for r in reports}))
     files = [Page(LONG_CSV, export.long_csv_parts(reports), members=members),
              Page(WIDE_CSV, export.wide_csv_parts(reports, corpus.agencies), members=members),
              Page("data/datapackage.json", export.datapackage(LONG_CSV.split("/")[-1], WIDE_CSV.split("/")[-1])),
-             Page(SUMMARY_CSV, functools.partial(summary_csv, rows))]
+             Page(SUMMARY_CSV, functools.partial(reports_csv, reports, result))]
     for report in reports:
         agency, problems = corpus.agencies[report.agency], result.by_report.get(report.key, [])
         files.append(Page(report_data_uri(report, "data.json"), functools.partial(export.report_json, report, agency,
@@ -39,15 +39,15 @@ def data_files(result: Result) -> list[Page]:
         files.append(Page(report_data_uri(report, "tables.csv"), functools.partial(export.report_csv, report),
                           source=report.path, unit=report.agency))
     by_year, by_agency = defaultdict(list), defaultdict(list)
-    for row in rows:
-        by_year[row.report.year].append(row)
-        by_agency[row.report.agency].append(row)
+    for report in reports:
+        by_year[report.year].append(report)
+        by_agency[report.agency].append(report)
     for year, items in by_year.items():
-        files.append(Page(f"years/{year}.csv", summary_csv(items)))
-    files += chunk_files(rows)
+        files.append(Page(f"years/{year}.csv", functools.partial(reports_csv, items, result)))
+    files += chunk_files(reports, result)
     for slug, items in by_agency.items():
-        files.append(Page(f"{slug}/summary.csv", summary_csv(sorted(items, key=lambda r: -r.report.year)),
-                          unit=slug))
+        files.append(Page(f"{slug}/summary.csv", functools.partial(reports_csv, sorted(items, key=lambda r: -r.year),
+                                                                   result), unit=slug))
     return files
 
 

@@ -20,7 +20,7 @@ FIGURE_NAMES = [name for name, *_ in figures.KEY_FIGURES] + ["诉讼总计"]
 RATE_NAMES = list(figures.RATE_FORMULAS)
 
 
-@dataclass
+@dataclass(slots=True)
 class SummaryRow:
     report: Report
     agency: Agency
@@ -38,6 +38,12 @@ def summary_rows(reports: list[Report], result: Result) -> list[SummaryRow]:
                                figures.rates(report), sum(p.level == "error" for p in problems),
                                sum(p.level == "warning" for p in problems)))
     return rows
+
+
+def reports_csv(reports: list[Report], result: Result) -> str:
+    """summary_csv of these reports, made by the worker that writes the file (an archive's rows
+    are not all held at once)."""
+    return summary_csv(summary_rows(reports, result))
 
 
 def summary_csv(rows: list[SummaryRow]) -> str:

@@ -7,11 +7,12 @@ Without JavaScript a reader still gets the first rows and the full table as CSV.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 
 from . import figures
-from .indexpages import FIGURE_NAMES, RATE_NAMES, SummaryRow
+from .indexpages import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
 from .render import environment
 from .urls import Page, href, report_uri
 
@@ -31,20 +32,26 @@ def row_data(row: SummaryRow) -> list:
             + [row.errors, row.warnings])
 
 
-def chunk_files(rows: list[SummaryRow]) -> list[Page]:
-    """data/summary/index.json and one JSON file per year and province."""
-    groups: dict[tuple[int, str], list[SummaryRow]] = defaultdict(list)
-    for row in ordered(rows):
-        groups[(row.report.year, row.agency.region[0])].append(row)
+def chunk_files(reports: list, result) -> list[Page]:
+    """data/summary/index.json and one JSON file per year and province (its rows made by the
+    worker that writes it)."""
+    groups: dict[tuple[int, str], list] = defaultdict(list)
+    agencies = result.corpus.agencies
+    for report in reports:
+        groups[(report.year, agencies[report.agency].region[0])].append(report)
     chunks, pages = [], []
     for number, ((year, province), items) in enumerate(sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1]))):
         name = f"{year}-{number}.json"
         chunks.append({"year": year, "region": province, "file": name, "rows": len(items)})
-        pages.append(Page(f"data/summary/{name}", json.dumps([row_data(r) for r in items], ensure_ascii=False,
-                                                             separators=(",", ":"))))
+        pages.append(Page(f"data/summary/{name}", functools.partial(chunk_json, items, result)))
     index = {"columns": ["agency", "name", "region", "kind", "year"] + FIGURE_NAMES + RATE_NAMES + ["errors", "warnings"],
              "figures": FIGURE_NAMES, "rates": RATE_NAMES, "formulas": figures.RATE_FORMULAS, "chunks": chunks}
     return [Page(INDEX, json.dumps(index, ensure_ascii=False, indent=1))] + pages
+
+
+def chunk_json(reports: list, result) -> str:
+    rows = ordered(summary_rows(reports, result))
+    return json.dumps([row_data(r) for r in rows], ensure_ascii=False, separators=(",", ":"))
 
 
 def paged_table(first: list[SummaryRow], total: int, uri: str, csv_uri: str, years: list[int],

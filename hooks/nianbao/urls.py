@@ -36,6 +36,8 @@ class Blocks:
     corpus' tables out of memory until each page is written.
     """
 
+    __slots__ = ("makers", "fragments")
+
     def __init__(self):
         self.makers: dict[str, Callable[[], str]] = {}
         self.fragments: dict[str, str] = {}  # made ones, kept until the page is written
@@ -59,7 +61,7 @@ class Blocks:
         return html
 
 
-@dataclass
+@dataclass(slots=True)  # a national archive's build holds millions
 class Page:
     src_uri: str  # e.g. luoyuan-songshan/2019.md, or a data file such as data/cells-long.csv
     # May be made late, by the worker that writes the file, and a large data file in pieces.
