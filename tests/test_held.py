@@ -76,6 +76,10 @@ def test_a_light_reports_numbers_answer_as_its_cells_do(reports, tmp_path):
     sums = figures.cell_sums(light.corpus.reports), figures.cell_sums(fresh.corpus.reports)
     assert {k: (t.value, t.complete, t.terms) for k, t in sums[0].items()} == \
            {k: (t.value, t.complete, t.terms) for k, t in sums[1].items()}
+    # Whole numbers are packed 4 bytes each; a fee such as 373.47 is kept beside them as a Decimal.
+    kinds = {type(r.numbers).__name__ for r in light.corpus.reports}
+    assert kinds == {"array", "tuple"} and all(len(r.numbers) == 2 for r in light.corpus.reports
+                                               if type(r.numbers) is tuple)
     # Reports printed the same way share one layout: a province's archive holds a handful.
     assert len({id(r.layout) for r in light.corpus.reports}) < len(light.corpus.reports) / 10
     held.use(None)

@@ -35,7 +35,7 @@ READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml
 # anything else is refused, so a planted one can never run code (pickle's "restricting globals").
 ALLOWED = {("nianbao.model", name) for name in ("stored_cell", "Report", "Agency", "Problem")} | {
     ("nianbao.spec", "edition_named"), ("nianbao.held", "layout_named"), ("nianbao.checkcache", "Piece"),
-    ("decimal", "Decimal")}
+    ("decimal", "Decimal"), ("array", "_array_reconstructor"), ("array", "array")}
 
 
 class Entries(pickle.Unpickler):

@@ -119,7 +119,7 @@ class Report:
     kind: str | None = None  # the agency's kind (人民政府 …), set when the corpus is checked
     # A report held light (held.py) keeps its cells' numbers only; `tables` and `narrative` are
     # then fetched from its agency's check-cache entry when asked.
-    numbers: tuple | None = None
+    numbers: Any = None  # held.packed
     layout: Any = None
 
     @property
@@ -141,7 +141,11 @@ class Report:
         if spec is None or not rows or spec.shadows(rows, row):
             return None
         index = self.layout.index.get((table, row, column))
-        return None if index is None else self.numbers[index]
+        if index is None:
+            return None
+        from .held import number_at
+
+        return number_at(self.numbers, index)
 
     def row_ids(self, table: str) -> tuple[str, ...]:
         """The ids of the rows a table holds, in the YAML's order (KeyError without the table)."""
@@ -151,11 +155,11 @@ class Report:
 
     def numbered(self):
         """((table, row, column id), number) of every cell, in the order the tables hold them."""
-        if self.layout is None:
-            from .held import numbers_of
+        from .held import numbers_of, unpacked
 
+        if self.layout is None:
             self.layout, self.numbers = numbers_of(self)
-        return zip(self.layout.keys, self.numbers)
+        return zip(self.layout.keys, unpacked(self.numbers))
 
     def row_cells(self, table: str, row: str, columns: list[str]) -> list[Cell | None]:
         """`cell` of each of `columns` in one row."""
