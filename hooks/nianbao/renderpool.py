@@ -190,9 +190,12 @@ def render_pages(job: Job, files: list, folder: Path) -> str | None:
             return f"{source}：生成 {file.src_uri} 时出错：{err}"
         finally:
             # The page is written: a worker renders thousands, and MkDocs would keep each one's
-            # Markdown, HTML and table of contents to the end.
-            file.page.markdown = file.page.content = None
-            file.page.toc = []
+            # Markdown, HTML, table of contents, front matter and anchors to the end (the anchors
+            # as a worker's build never sees them: the build checks anchors of its own pages only).
+            page = file.page
+            page.markdown = page.content = page._title_from_render = None
+            page.present_anchor_ids = page.links_to_anchors = None
+            page.toc, page.meta = [], {}
             file._content = None
     return None
 
