@@ -10,6 +10,7 @@ again, never copied.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,10 +35,10 @@ class Parts:
         for _, make in self.pieces:
             yield make()
 
-    def maker(self, slug: str) -> Callable[[], str] | None:
-        if not hasattr(self, "_makers"):
-            self._makers = dict(self.pieces)
-        return self._makers.get(slug)
+    @functools.cached_property
+    def makers(self) -> dict[str, Callable[[], str]]:
+        """Agency slug -> the maker of its piece."""
+        return dict(self.pieces)
 
 
 class PieceStore:
@@ -74,7 +75,7 @@ class PieceStore:
         """An agency's pieces, made by the worker rendering its pages (its cells are at hand
         there): the files' own unit then only puts the stored pieces together."""
         for parts in files:
-            make = parts.maker(slug)
+            make = parts.makers.get(slug)
             if make is not None:
                 self.piece(self.key(parts.name, slug), make)
 
