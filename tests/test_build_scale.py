@@ -21,12 +21,18 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
 
 
-def build(project: Path, site: Path, cache: Path | str, *, jobs: int = 2, shard: str = "", search: str = "off",
-          verbose: bool = False, extra: dict | None = None) -> subprocess.CompletedProcess:
+def build_env(cache: Path | str, *, jobs: int = 2, shard: str = "", search: str = "off",
+              extra: dict | None = None) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000", NIANBAO_JOBS=str(jobs),
                NIANBAO_SEARCH=search, NIANBAO_CACHE=str(cache), NIANBAO_SHARD=shard,
                NIANBAO_SITE_URL="https://nianbao.example.org/", NIANBAO_SEARCH_BUNDLE="20", **(extra or {}))
     env.pop("NIANBAO_REPORTS", None)
+    return env
+
+
+def build(project: Path, site: Path, cache: Path | str, *, jobs: int = 2, shard: str = "", search: str = "off",
+          verbose: bool = False, extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = build_env(cache, jobs=jobs, shard=shard, search=search, extra=extra)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
                "-d", str(site)] + (["-v"] if verbose else [])
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
@@ -74,6 +80,32 @@ def test_three_workers_build_the_site_one_process_builds(corpus, one_job, tmp_pa
     # The search index itself: the same fragments (one per report) and the same bundle list.
     fragments = sorted(p.name for p in one_job.glob("pagefind*/fragment/*"))
     assert fragments and fragments == sorted(p.name for p in (tmp_path / "site").glob("pagefind*/fragment/*"))
+
+
+ROUNDS_BUILD = """
+import sys
+from nianbao import renderpool
+renderpool.ROUND = 1  # a new pair of workers for every two batches
+real, rounds = renderpool.render_forked, []
+def render_forked(*args):
+    rounds.append(1)
+    return real(*args)
+renderpool.render_forked = render_forked
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+build(load_config(sys.argv[1], site_dir=sys.argv[2]))
+print(f"rounds: {len(rounds)}", file=sys.stderr)
+"""
+
+
+def test_workers_replaced_round_after_round_build_the_same_site(corpus, one_job, tmp_path):
+    script = tmp_path / "rounds_build.py"
+    script.write_text(ROUNDS_BUILD, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(corpus / "mkdocs.yml"), str(tmp_path / "site")],
+                          cwd=corpus, env=build_env("off", search="on"), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert int(done.stderr.rsplit("rounds: ", 1)[1]) > 3
+    assert differences(tree(one_job, skip_search=True), tree(tmp_path / "site", skip_search=True)) == []
 
 
 def test_three_shards_merged_equal_the_one_command_build(corpus, one_job, tmp_path):

@@ -32,6 +32,7 @@ from .urls import agency_uri
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BATCH = 8  # units per task: fewer round trips, still enough tasks to balance the workers
+ROUND = 250  # batches per worker before it is replaced (render_all)
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Job:
     # and doing so for each unit made the render quadratic (40 ms a unit at 100,000 reports).
     doc_files: list = field(default_factory=list)
     pieces: PieceStore | None = None  # the repo-wide data files' per-agency pieces (dataparts.py)
-    parts: list | None = None  # the repo-wide files made of those pieces, found once per process
+    parts: list | None = None  # the repo-wide files made of those pieces, found before forking
 
 
 _JOB: Job | None = None  # set before forking: the workers inherit it
@@ -129,8 +130,6 @@ def render_unit(unit: str, uris: list[str]) -> Outcome:
 
 def make_pieces(job: Job, slug: str) -> str | None:
     """The agency's pieces of the repo-wide files, while its reports' cells are at hand (held.py)."""
-    if job.parts is None:
-        job.parts = [page.content for page in job.data.values() if isinstance(page.content, Parts)]
     try:
         job.pieces.make_ahead(job.parts, slug)
     except Exception as err:  # noqa: BLE001 — reported as the agency's located error, not a traceback
@@ -217,6 +216,8 @@ def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome
     """Render every unit (or find it in the cache); raises RuntimeError naming every failed unit."""
     global _JOB
     _JOB = job
+    if job.pieces is not None:  # found once, before forking, not by every worker
+        job.parts = [page.content for page in job.data.values() if isinstance(page.content, Parts)]
     # The repo-wide data files come last, each alone: by then the agencies' units have made their
     # pieces, and the files are only put together.
     large = [[item] for item in units.items() if item[0].startswith("page:data/")]
@@ -227,35 +228,50 @@ def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome
     outcomes: list[Outcome] = []
     try:
         if jobs <= 1 or len(batches) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            for batch in batches:
-                part = render_batch(batch)
-                outcomes += part
-                progress.add(sum(pages[o.unit] for o in part))
-                if any(o.error for o in part):
-                    break
+            render_here(batches, pages, progress, outcomes)
         else:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker) as pool:
-                futures = [pool.submit(render_batch, batch) for batch in batches]
-                try:
-                    for future in as_completed(futures):
-                        part = future.result()
-                        outcomes += part
-                        replay(part)
-                        progress.add(sum(pages[o.unit] for o in part))
-                        if any(o.error for o in part):
-                            pool.shutdown(wait=True, cancel_futures=True)
-                            break
-                except BrokenProcessPool as err:
-                    raise RuntimeError(f"渲染页面的工作进程意外退出（{err}），构建已停止") from err
-                except (OSError, ValueError) as err:  # e.g. a full disk under the cache: said, not a traceback
-                    raise RuntimeError(f"渲染页面时出错：{err}") from err
+            # Fresh workers every round: a worker's memory grows with the pages it renders (MkDocs
+            # and Markdown leave a little of each behind), and an archive's build renders 100,000s.
+            size = jobs * ROUND
+            for start in range(0, len(batches), size):
+                if not render_forked(batches[start:start + size], jobs, pages, progress, outcomes):
+                    break
     finally:
         _JOB = None
     errors = sorted(o.error for o in outcomes if o.error)
     if errors:
         raise RuntimeError(f"{len(errors)} 个页面未能生成（第一个：{errors[0]}）")
     return sorted(outcomes, key=lambda o: o.unit)  # in one order, however the workers finished
+
+
+def render_here(batches: list, pages: dict, progress: Progress, outcomes: list[Outcome]) -> None:
+    for batch in batches:
+        part = render_batch(batch)
+        outcomes += part
+        progress.add(sum(pages[o.unit] for o in part))
+        if any(o.error for o in part):
+            return
+
+
+def render_forked(batches: list, jobs: int, pages: dict, progress: Progress, outcomes: list[Outcome]) -> bool:
+    """One round of batches in a new pool of forked workers; False if a unit failed."""
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker) as pool:
+        futures = [pool.submit(render_batch, batch) for batch in batches]
+        try:
+            for future in as_completed(futures):
+                part = future.result()
+                outcomes += part
+                replay(part)
+                progress.add(sum(pages[o.unit] for o in part))
+                if any(o.error for o in part):
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    return False
+        except BrokenProcessPool as err:
+            raise RuntimeError(f"渲染页面的工作进程意外退出（{err}），构建已停止") from err
+        except (OSError, ValueError) as err:  # e.g. a full disk under the cache: said, not a traceback
+            raise RuntimeError(f"渲染页面时出错：{err}") from err
+    return True
 
 
 def replay(outcomes: list[Outcome]) -> None:
