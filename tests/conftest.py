@@ -15,9 +15,19 @@ from nianbao import dump, editions
 REPO = Path(__file__).resolve().parent.parent
 
 
+_TEST_CACHE: list[str] = []
+
+
 def pytest_configure(config):
     # Keep the parse cache of the tests away from the user's own (~/.cache/nianbao).
-    os.environ.setdefault("NIANBAO_CACHE", tempfile.mkdtemp(prefix="nianbao-cache-"))
+    if "NIANBAO_CACHE" not in os.environ:
+        _TEST_CACHE.append(tempfile.mkdtemp(prefix="nianbao-cache-"))
+        os.environ["NIANBAO_CACHE"] = _TEST_CACHE[0]
+
+
+def pytest_unconfigure(config):
+    for folder in _TEST_CACHE:  # one per test run, not left behind in /tmp
+        shutil.rmtree(folder, ignore_errors=True)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 T3_2021 = {

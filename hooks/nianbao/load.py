@@ -40,8 +40,10 @@ class Corpus:
 def display_path(path: Path) -> str:
     """Paths as the editor typed them: relative to the working folder where possible."""
     folder, name = os.path.split(path)
-    shown = shown_folder(os.getcwd(), folder) if name not in ("", ".", "..") else None
-    if shown is not None:
+    if name not in ("", ".", ".."):
+        shown = shown_folder(os.getcwd(), folder)
+        if shown is None:  # outside the working folder: the folder decides for all its files
+            return str(path)
         return name if shown == "." else os.path.join(shown, name)
     try:
         relative = os.path.relpath(path)
