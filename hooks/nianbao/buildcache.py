@@ -65,6 +65,12 @@ def write_chunks(path: Path, chunks) -> str:
     return digest.hexdigest()
 
 
+def file_sha256(path: str | Path) -> str:
+    """Read in blocks: the long CSV of an archive is larger than a worker may hold (1.2 GB at 100,000 reports)."""
+    with open(path, "rb") as stored:
+        return hashlib.file_digest(stored, "sha256").hexdigest()
+
+
 def link(source: str | Path, target: str | Path) -> None:
     try:
         os.link(source, target)
@@ -106,9 +112,8 @@ class PageCache:
                 path = os.path.join(files, name)
                 if stats.get(name) == stat_of(path):
                     continue  # as stored
-                with open(path, "rb") as stored:
-                    if hashlib.sha256(stored.read()).hexdigest() != digest:
-                        raise ValueError(name)
+                if file_sha256(path) != digest:
+                    raise ValueError(name)
         except FileNotFoundError:
             if folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
@@ -129,7 +134,7 @@ class PageCache:
     def store(self, key: str, staging: Path) -> list[str]:
         written = sorted(p.relative_to(staging / "files").as_posix()
                          for p in (staging / "files").rglob("*") if p.is_file())
-        listed = {name: hashlib.sha256((staging / "files" / name).read_bytes()).hexdigest() for name in written}
+        listed = {name: file_sha256(staging / "files" / name) for name in written}
         stats = {name: stat_of(os.path.join(staging, "files", name)) for name in written}  # a rename keeps them
         (staging / MANIFEST).write_text(json.dumps({"files": listed, "stats": stats}, ensure_ascii=False,
                                                    sort_keys=True), encoding="utf-8")
