@@ -41,9 +41,11 @@ def display_path(path: Path) -> str:
     """Paths as the editor typed them: relative to the working folder where possible."""
     folder, name = os.path.split(path)
     if name not in ("", ".", ".."):
-        shown = shown_folder(os.getcwd(), folder)
-        if shown is None:  # outside the working folder: the folder decides for all its files
-            return str(path)
+        cwd = os.getcwd()
+        shown = shown_folder(cwd, folder)
+        if shown.startswith(".."):
+            # outside the working folder, unless this is the working folder itself
+            return "." if shown == ".." and name == os.path.basename(cwd) else str(path)
         return name if shown == "." else os.path.join(shown, name)
     try:
         relative = os.path.relpath(path)
@@ -53,14 +55,13 @@ def display_path(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def shown_folder(cwd: str, folder: str) -> str | None:
-    """The folder relative to `cwd`, None where it lies outside it (once per folder: a report's
-    files share theirs, and relpath reads the working folder again each time)."""
+def shown_folder(cwd: str, folder: str) -> str:
+    """The folder relative to `cwd` ("..." for another drive), worked out once per folder: a
+    report's files share theirs, and relpath reads the working folder again each time."""
     try:
-        relative = os.path.relpath(folder or ".", cwd)
+        return os.path.relpath(folder or ".", cwd)
     except ValueError:  # another drive on Windows
-        return None
-    return None if relative.startswith("..") else relative
+        return "..."
 
 
 def load_corpus(root: str | os.PathLike, only: set[str] | None = None) -> Corpus:
