@@ -23,8 +23,8 @@ sys.path.insert(0, str(HERE.parent / "hooks"))
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-from nianbao import check, rules, textrules  # noqa: E402,F401
-from nianbao.load import load_corpus  # noqa: E402
+from nianbao.core import check, rules, textrules  # noqa: E402,F401
+from nianbao.core.load import load_corpus  # noqa: E402
 
 NEW = ("TX-NUM", "DEADLINE", "DUP")
 

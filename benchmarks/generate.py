@@ -21,7 +21,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "hooks"))
 
-from nianbao import dump, editions  # noqa: E402
+from nianbao.editing import dump  # noqa: E402
+from nianbao.core import editions  # noqa: E402
 
 PROVINCES = ["福建省", "江苏省", "浙江省", "广东省", "四川省", "湖南省", "山东省", "河南省", "湖北省", "安徽省"]
 SYLLABLES = list("安宁平和兴华永清长新东西南北江河山海云龙福泰顺德昌明阳光源溪桥林石梅松竹湖")

@@ -1,6 +1,6 @@
-"""MkDocs hooks: wiring only. The work is done by the `nianbao` package (see nianbao/site.py)."""
+"""MkDocs hooks: wiring only. The work is done by the `nianbao` package (see nianbao/site/adapter.py)."""
 
-from nianbao import site
+from nianbao.site import adapter
 
 _result = None
 _command = "build"
@@ -13,53 +13,53 @@ def on_startup(command, dirty=False, **kwargs):
 
 
 def on_config(config, **kwargs):
-    site.pin_build_date(config)
+    adapter.pin_build_date(config)
 
 
 def on_pre_build(config, **kwargs):
     global _result
-    _result = site.check_reports(config, clean=not _dirty)
+    _result = adapter.check_reports(config, clean=not _dirty)
 
 
 def on_files(files, config, **kwargs):
-    return site.add_pages(files, config, _result)
+    return adapter.add_pages(files, config, _result)
 
 
 def on_nav(nav, config, files, **kwargs):
-    return site.prepare_pages(nav, config, files)
+    return adapter.prepare_pages(nav, config, files)
 
 
 def on_env(env, config, files, **kwargs):
-    return site.render_pages(env, config, _result)
+    return adapter.render_pages(env, config, _result)
 
 
 def on_template_context(context, template_name, **kwargs):
-    return site.template_context(context, template_name)
+    return adapter.template_context(context, template_name)
 
 
 def on_page_markdown(markdown, page, **kwargs):
-    return site.home_markdown(markdown, page, _result)
+    return adapter.home_markdown(markdown, page, _result)
 
 
 def on_page_content(html, page, **kwargs):
-    return site.page_content(html, page)
+    return adapter.page_content(html, page)
 
 
 def on_post_page(output, page, **kwargs):
-    return site.page_output(output, page)
+    return adapter.page_output(output, page)
 
 
 def on_post_template(output, template_name, **kwargs):
-    return site.template_output(output, template_name)
+    return adapter.template_output(output, template_name)
 
 
 def on_post_build(config, **kwargs):
-    site.finish_site(config, _result, serving=_command == "serve")
+    adapter.finish_site(config, _result, serving=_command == "serve")
 
 
 def on_build_error(error, **kwargs):
-    site.abandon()
+    adapter.abandon()
 
 
 def on_shutdown(**kwargs):
-    site.shut_down()
+    adapter.shut_down()

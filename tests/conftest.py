@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import dump, editions
+from nianbao.editing import dump
+from nianbao.core import editions
 
 REPO = Path(__file__).resolve().parent.parent
 

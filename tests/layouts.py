@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from nianbao.render import render_table
+from nianbao.site.render import render_table
 
 SECTIONS = (("二、", "t2"), ("三、", "t3"), ("四、", "t4"))
 HALF_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ","})

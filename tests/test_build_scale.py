@@ -84,7 +84,7 @@ def test_three_workers_build_the_site_one_process_builds(corpus, one_job, tmp_pa
 
 ROUNDS_BUILD = """
 import sys
-from nianbao import renderpool
+from nianbao.build import renderpool
 renderpool.ROUND = 1  # a new pair of workers for every two batches
 real, rounds = renderpool.render_forked, []
 def render_forked(*args):
@@ -315,14 +315,14 @@ def test_a_cache_restored_with_other_file_times_is_still_used(corpus, tmp_path):
 
 FAILING_BUILD = """
 import sys
-from nianbao import render
+from nianbao.site import render
 real = render.render_table
 def render_table(report, tid, problems=()):
     if report.agency == sys.argv[2]:
         raise ValueError("表格无法生成")
     return real(report, tid, problems)
 render.render_table = render_table
-from nianbao import pages
+from nianbao.site import pages
 pages.render_table = render_table
 from mkdocs.config import load_config
 from mkdocs.commands.build import build

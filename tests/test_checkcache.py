@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from nianbao.check import check_path
-from nianbao.checkcache import CheckStore, check_cached, store_on_every_core
+from nianbao.core.check import check_path
+from nianbao.core.checkcache import CheckStore, check_cached, store_on_every_core
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402

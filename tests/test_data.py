@@ -11,8 +11,9 @@ import os
 import pytest
 from frictionless import Package
 
-from nianbao import export, figures
-from nianbao.check import check_path
+from nianbao.data import export
+from nianbao.core import figures
+from nianbao.core.check import check_path
 from nianbao.cli import main
 
 from conftest import REPO, report_data, write_report

@@ -6,10 +6,10 @@ import json
 
 import jsonschema
 
-from nianbao import located
-from nianbao.check import check_path
+from nianbao.core import located
+from nianbao.core.check import check_path
 from nianbao.cli import main
-from nianbao.schemas import all_schemas, render
+from nianbao.data.schemas import all_schemas, render
 
 from conftest import REPO, report_data, write_report
 

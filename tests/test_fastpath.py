@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from nianbao import fastpath, located, schema
+from nianbao.core import fastpath, located, schema
 
 from conftest import REPO, report_data, write_report
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.check import check_path
-from nianbao.load import display_path
+from nianbao.core.check import check_path
+from nianbao.core.load import display_path
 
 from conftest import line_of, report_data, write_report
 

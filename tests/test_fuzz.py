@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.check import check_path
+from nianbao.core.check import check_path
 from nianbao.cli import main
 
 from conftest import report_data, write_report

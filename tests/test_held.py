@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from nianbao import figures, held
-from nianbao.check import check_path
-from nianbao.checkcache import CheckStore, check_cached
+from nianbao.core import figures, held
+from nianbao.core.check import check_path
+from nianbao.core.checkcache import CheckStore, check_cached
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402

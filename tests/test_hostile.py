@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from conftest import line_of, report_data, write_report
 from test_site import make_project
-from nianbao.check import check_path
-from nianbao.fields import MARKUP, char_problem
+from nianbao.core.check import check_path
+from nianbao.core.fields import MARKUP, char_problem
 
 AGENCY = {"name": "测试县测试镇人民政府", "kind": "乡镇", "region": "测试省/测试市/测试县"}
 HOSTILE = "<>\"'&/\\.#%?`{}=:;()\u202e\u202d\u2066\u200b\u200d\ufeff\x00\x07\x1b\n\t 镇局\U0010fffd"
@@ -156,7 +156,7 @@ def test_check_flags_every_harmful_value_where_it_stands(tmp_path_factory, field
 
 UNCHECKED_BUILD = """
 import sys
-from nianbao import fields
+from nianbao.core import fields
 # What a contributor's value could do if it got past `nianbao check`.
 for name in ("text_problem", "region_problem", "url_problem", "date_problem"):
     setattr(fields, name, lambda *args, **kwargs: None)

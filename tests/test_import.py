@@ -8,11 +8,12 @@ import shutil
 
 import pytest
 
-from nianbao import export, located
-from nianbao.check import check_path
+from nianbao.data import export
+from nianbao.core import located
+from nianbao.core.check import check_path
 from nianbao.cli import main
-from nianbao.importer import NotAReport, import_report, solver
-from nianbao.render import render_table
+from nianbao.editing.importer import NotAReport, import_report, solver
+from nianbao.site.render import render_table
 
 from conftest import FIXTURES, REPO
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from nianbao.cli import main
-from nianbao.importer import import_report
+from nianbao.editing.importer import import_report
 
 from conftest import FIXTURES, REPO
 from test_import import same_tables_as_seed
@@ -104,8 +104,8 @@ SAMPLES = FIXTURES / "samples"
 def test_damaged_labels_in_crawler_and_pdf_text_never_give_a_wrong_cell(tmp_path, name, slug, year):
     import json
 
-    from nianbao import export
-    from nianbao.check import check_path
+    from nianbao.data import export
+    from nianbao.core.check import check_path
 
     text = (SAMPLES / f"{name}.txt").read_text(encoding="utf-8")
     text = text.replace("其他法律行政法规禁止公开", "其他法▯▯▯止").replace("属于行政查询事项", "属▯查▯")
@@ -146,9 +146,9 @@ def test_a_run_together_row_is_solved_with_a_figure_the_narrative_states(tmp_pat
 
 
 def test_last_years_carry_forward_is_a_constraint(tmp_path):
-    from nianbao import editions
-    from nianbao.importer import constraints
-    from nianbao.model import Cell, Report
+    from nianbao.core import editions
+    from nianbao.editing.importer import constraints
+    from nianbao.core.model import Cell, Report
 
     edition = editions.get("gov-2021")
     previous = Report(agency="x", year=2020, edition=edition, path="", md_path="", meta={}, headers={},
@@ -195,9 +195,9 @@ def test_manifest_imports_good_uncertain_and_broken_sources_and_reports_each(tmp
 def cell_verdicts(tmp_path, report, narrative: str, layout: str) -> dict[str, int]:
     """right / flagged / wrong for every statutory cell of `report` imported from `layout`."""
     from layouts import write_layout
-    from nianbao import export
-    from nianbao.check import check_path
-    from nianbao.pages import report_title
+    from nianbao.data import export
+    from nianbao.core.check import check_path
+    from nianbao.site.pages import report_title
 
     folder = tmp_path / layout
     folder.mkdir()
@@ -225,7 +225,7 @@ REPORTS = [("luoyuan-songshan", 2019), ("pingtan", 2019), ("pingtan", 2021), ("h
 @pytest.mark.parametrize("layout", ["docx", "pipes", "blank", "tabs"])
 @pytest.mark.parametrize("slug, year", REPORTS)
 def test_every_sample_imports_cell_for_cell_from_every_layout(tmp_path, slug, year, layout):
-    from nianbao.check import check_path
+    from nianbao.core.check import check_path
 
     report = next(r for r in check_path(REPO / "reports", only={slug}).corpus.reports if r.year == year)
     narrative = (REPO / "reports" / slug / f"{year}.md").read_text(encoding="utf-8")

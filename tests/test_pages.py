@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from nianbao.check import check_path
-from nianbao.pages import report_page
-from nianbao.rules import RULES
-from nianbao.urls import Blocks
+from nianbao.core.check import check_path
+from nianbao.site.pages import report_page
+from nianbao.core.rules import RULES
+from nianbao.site.urls import Blocks
 
 from conftest import REPO, report_data, write_report
 

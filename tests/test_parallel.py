@@ -36,7 +36,7 @@ def test_workers_give_the_same_problems_in_the_same_order(tmp_path):
 
 def test_the_builds_rule_workers_find_what_one_process_finds(tmp_path):
     """The build loads the corpus once and runs the rules in forked workers that share it."""
-    from nianbao.check import check_path
+    from nianbao.core.check import check_path
 
     reports = tmp_path / "reports"
     generate(reports, 520, seed=4, problem_share=0.2)

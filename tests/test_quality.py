@@ -5,8 +5,8 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from conftest import report_data, write_report
-from nianbao import qualitypages
-from nianbao.check import check_path
+from nianbao.site import qualitypages
+from nianbao.core.check import check_path
 from test_site import built, page  # noqa: F401  (the module's built site)
 
 
@@ -38,7 +38,7 @@ def test_the_built_quality_page_links_to_the_failing_report(built):  # noqa: F81
 
 
 def test_the_agency_list_splits_by_region_when_it_would_grow_too_long(reports, monkeypatch):
-    from nianbao import agencylists
+    from nianbao.site import agencylists
 
     monkeypatch.setattr(agencylists, "PER_PAGE", 3)
     for n, region in enumerate(["甲省/一市", "甲省/一市", "甲省/二市", "乙省/三市"]):
@@ -54,7 +54,7 @@ def test_the_agency_list_splits_by_region_when_it_would_grow_too_long(reports, m
 
 
 def test_a_region_page_lists_a_bounded_number_of_units():
-    from nianbao import datapages
+    from nianbao.site import datapages
 
     links = [(f"第{n}镇", f"../t{n}/2022/") for n in range(datapages.LIST_LIMIT + 5)]
     html = datapages.link_list("所属单位报告：", links, more="../../agencies/")

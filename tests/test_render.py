@@ -7,8 +7,8 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from nianbao.check import check_path
-from nianbao.render import render_table
+from nianbao.core.check import check_path
+from nianbao.site.render import render_table
 
 from conftest import FIXTURES, REPO, report_data, write_report
 

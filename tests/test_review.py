@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from nianbao.review import Change, git_changes, review
+from nianbao.editing.review import Change, git_changes, review
 
 
 def rules(changes):

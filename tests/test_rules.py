@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.check import check_path
+from nianbao.core.check import check_path
 
 from conftest import line_of, report_data, write_report
 

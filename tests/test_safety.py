@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nianbao.check import check_path
-from nianbao.safety import check_markdown, clean_html
+from nianbao.core.check import check_path
+from nianbao.core.safety import check_markdown, clean_html
 
 from conftest import report_data, write_report
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import REPO, line_of, report_data, write_report
-from nianbao.check import check_path
+from nianbao.core.check import check_path
 from hypothesis import given, settings, strategies as st
-from nianbao.textrules import candidate_sentences, keyword_index, statements, table_sum
+from nianbao.core.textrules import candidate_sentences, keyword_index, statements, table_sum
 
 GOLDEN = Path(__file__).parent / "golden" / "statements.txt"
 NARRATIVE = """## 一、总体情况
@@ -122,7 +122,7 @@ def test_every_statement_in_the_repos_reports_is_read_and_judged():
 
 
 def test_the_report_page_panel_names_the_narrative_line(reports):
-    from nianbao.pages import check_panel
+    from nianbao.site.pages import check_panel
 
     write_report(reports, report_data(), narrative=NARRATIVE.replace("申请13件", "申请17件"))
     result = check_path(reports)

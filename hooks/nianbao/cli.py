@@ -9,19 +9,19 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .check import check_path, summarize
-from .atomic import replace_file, write_text
-from .export import long_csv_parts, wide_csv_parts
-from .fmt import format_file
-from .importer import NotAReport, import_report
-from .importer.batch import import_all, summary_line, totals
-from .review import git_changes, review
-from .scaffold import ScaffoldError, new_report
-from .schema import AGENCY_KINDS
-from .schemas import write_schemas
-from .model import Problem
-from .parallel import Tally, check_tally
-from . import merge
+from .core.check import check_path, summarize
+from .core.atomic import replace_file, write_text
+from .data.export import long_csv_parts, wide_csv_parts
+from .editing.fmt import format_file
+from .editing.importer import NotAReport, import_report
+from .editing.importer.batch import import_all, summary_line, totals
+from .editing.review import git_changes, review
+from .editing.scaffold import ScaffoldError, new_report
+from .core.schema import AGENCY_KINDS
+from .data.schemas import write_schemas
+from .core.model import Problem
+from .core.parallel import Tally, check_tally
+from .build import merge
 
 
 def main(argv: list[str] | None = None) -> int:

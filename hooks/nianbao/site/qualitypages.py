@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .check import Result
-from .model import LEVEL_NAMES, Problem
-from .rules import RULES
+from ..core.check import Result
+from ..core.model import LEVEL_NAMES, Problem
+from ..core.rules import RULES
 from .urls import Page, link, md_text
 
 PAGE_SIZE = 200

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import editions
+from ..core import editions
 from .dump import Comments, report_yaml
-from .load import RESERVED_SLUGS, SLUG
-from .schemas import file_name
+from ..core.load import RESERVED_SLUGS, SLUG
+from ..data.schemas import file_name
 
 SCHEMA_DIR = "docs/schemas"
 

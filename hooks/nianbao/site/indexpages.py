@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import charts, figures
-from .check import Result
-from .export import to_csv
-from .model import Agency, Report
+from . import charts
+from ..core import figures
+from ..core.check import Result
+from ..data.export import to_csv
+from ..core.model import Agency, Report
 from .render import environment
 from .urls import WIDE_PAGE, Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
 

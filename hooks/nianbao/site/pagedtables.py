@@ -11,7 +11,7 @@ import functools
 import json
 from collections import defaultdict
 
-from . import figures
+from ..core import figures
 from .indexpages import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
 from .render import environment
 from .urls import Page, href, report_uri

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import editions
-from .load import SLUG
-from .spec import Edition
-from .schema import AGENCY_KINDS, KEY_NAMES
+from ..core import editions
+from ..core.load import SLUG
+from ..core.spec import Edition
+from ..core.schema import AGENCY_KINDS, KEY_NAMES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 CELL_TYPES = ["integer", "number", "string", "null"]

@@ -26,15 +26,15 @@ from . import held
 from .load import Corpus, display_path, load_corpus, load_folders, root_entries
 from .model import Agency, Problem, Report
 from .atomic import replace_file
-from .buildcache import prune_files
-from .units import folder_digest, package_digest
+from ..build.buildcache import prune_files
+from ..build.units import folder_digest, package_digest
 
 LAYOUT = "checks-v2"  # an entry: the light Piece, then what its reports gave up (held.py)
 READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml", "nh3")) + f" python={sys.version}"
 # What an entry may hold. A restored CI cache is not this build's own output: an entry naming
 # anything else is refused, so a planted one can never run code (pickle's "restricting globals").
-ALLOWED = {("nianbao.model", name) for name in ("stored_cell", "Report", "Agency", "Problem")} | {
-    ("nianbao.spec", "edition_named"), ("nianbao.held", "layout_named"), ("nianbao.checkcache", "Piece"),
+ALLOWED = {("nianbao.core.model", name) for name in ("stored_cell", "Report", "Agency", "Problem")} | {
+    ("nianbao.core.spec", "edition_named"), ("nianbao.core.held", "layout_named"), ("nianbao.core.checkcache", "Piece"),
     ("decimal", "Decimal"), ("array", "_array_reconstructor"), ("array", "array")}
 
 

@@ -10,8 +10,8 @@ import re
 import subprocess
 from dataclasses import dataclass
 
-from .load import ATTACHMENT_NAME, SLUG
-from .model import Problem
+from ..core.load import ATTACHMENT_NAME, SLUG
+from ..core.model import Problem
 
 # The same names `check` accepts (load.py), with a size limit for each kind of file.
 _AGENCY = "^reports/" + SLUG.pattern.strip("^$")

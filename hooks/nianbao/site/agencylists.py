@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .check import Result
-from .model import Agency, Report
+from ..core.check import Result
+from ..core.model import Agency, Report
 from .urls import Page, agency_uri, link, md_text, report_uri
 
 PER_PAGE = 1000

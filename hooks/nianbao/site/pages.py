@@ -13,18 +13,18 @@ from collections import defaultdict
 import segno
 from markupsafe import escape
 
-from .check import Result
-from .model import LEVEL_NAMES, Agency, Problem, Report
+from ..core.check import Result
+from ..core.model import LEVEL_NAMES, Agency, Problem, Report
 from .render import render_table
-from . import figures
+from ..core import figures
 from .datapages import compare_page, data_files, region_pages
 from .qualitypages import passing_share, quality_pages
 from .agencylists import agencies_pages
 from .indexpages import agency_page, year_page, years_index
 from .urls import (Blocks, Page, SiteInfo, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri,
                    year_uri)
-from .rules import RULES
-from .safety import url_is_unsafe
+from ..core.rules import RULES
+from ..core.safety import url_is_unsafe
 
 HEADING = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、")
 MARKER = re.compile(r"^\{\{\s*(t[234])\s*\}\}\s*$")

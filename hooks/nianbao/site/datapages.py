@@ -7,11 +7,13 @@ from collections import defaultdict
 
 from markupsafe import escape
 
-from . import charts, export, figures
-from .check import Result
+from . import charts
+from ..data import export
+from ..core import figures
+from ..core.check import Result
 from .indexpages import reports_csv, summary_rows
 from .pagedtables import FIRST_ROWS, chunk_files, paged_table
-from .model import Cell, Report
+from ..core.model import Cell, Report
 from .render import render_table
 from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
 

@@ -59,7 +59,7 @@ def start(config, clean: bool = False) -> Shard:
     root, persistent = cache_root(Path(config.config_file_path).resolve().parent)
     BUILD.cache = PageCache(root, persistent)
     if persistent:
-        from .checkcache import CheckStore
+        from ..core.checkcache import CheckStore
 
         BUILD.checks = CheckStore(root)
         if clean:
@@ -73,7 +73,7 @@ def owns(unit: str | None, src_uri: str) -> bool:
 
 def add_page(config, page) -> object:
     """The MkDocs file for a generated page: deferred to the workers, and theirs if this shard's."""
-    from .deferred import deferred_file
+    from ..site.deferred import deferred_file
 
     file = deferred_file(config, page.src_uri, page.content)
     claim(page)
@@ -98,7 +98,7 @@ def claim(page) -> bool:
 
 def placeholder(config, src_uri: str) -> object:
     """A file another shard writes: links to it resolve, this build does not write it."""
-    from .deferred import Deferred
+    from ..site.deferred import Deferred
 
     return Deferred.generated(config, src_uri, content="")
 
@@ -107,7 +107,7 @@ def prepare(nav, files, config) -> None:
     """Every deferred page gets its MkDocs page object (the nav made those of its own entries)."""
     from mkdocs.structure.pages import Page
 
-    from .deferred import Deferred
+    from ..site.deferred import Deferred
 
     BUILD.nav, BUILD.files = nav, files
     for file in files:
@@ -168,7 +168,7 @@ def render(env, config, blocks: dict, result) -> None:
 
 def sitemap_pages(files) -> list:
     """The sitemap lists every page of the site, the deferred ones in their place among the others."""
-    from .deferred import Deferred
+    from ..site.deferred import Deferred
 
     return [f for f in files if (f.is_documentation_page() or isinstance(f, Deferred))
             and f.inclusion.is_included() and f.page is not None]
@@ -197,7 +197,7 @@ def finish(config, preview: bool) -> None:
 
 def hand_off(result, config) -> None:
     """A shard's search documents and stamp, for `nianbao merge`."""
-    from .search import write_documents
+    from ..site.search import write_documents
 
     folder = Path(config.site_dir) / HANDOFF
     write_documents(result, folder / "search", owns=lambda slug: BUILD.shard.owns(unit_of("", slug)),

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import escape
 
-from .model import Cell, Problem, Report
-from .spec import Block, Node, Table
+from ..core.model import Cell, Problem, Report
+from ..core.spec import Block, Node, Table
 
 LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -44,7 +44,7 @@ class Layout:
 
 @functools.cache
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("nianbao", "templates"),
+    return Environment(loader=PackageLoader("nianbao.site", "templates"),
                        autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 
 

@@ -14,15 +14,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from . import oldsite, pagebuild
-from .check import Result, check_path
-from .checkcache import check_cached
-from .units import job_count
+from ..build import oldsite, pagebuild
+from ..core.check import Result, check_path
+from ..core.checkcache import check_cached
+from ..build.units import job_count
 from .csp import add_policy
 from .outputs import output_problems
 from .pages import home_summary, site_pages
 from .urls import SiteInfo
-from .safety import clean_html
+from ..core.safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BLOCKS: dict = {}  # page source -> its deferred HTML fragments (see urls.Blocks)
@@ -237,7 +237,7 @@ def build_search(config, result: Result | None, serving: bool = False) -> None:
     if serving and setting not in ("on", "1", "yes") and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
         log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
         return
-    from .buildcache import PageCache
+    from ..build.buildcache import PageCache
     from .search import build_index
 
     from mkdocs.exceptions import PluginError

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import replace_file
+from ..core.atomic import replace_file
 from .buildcache import prune_files
 
 LAYOUT = "pieces-v1"

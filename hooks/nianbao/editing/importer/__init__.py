@@ -14,11 +14,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import editions
-from ..check import check_path
-from ..atomic import write_text
+from ...core import editions
+from ...core.check import check_path
+from ...core.atomic import write_text
 from ..dump import Comments, Raw, report_yaml, scalar
-from ..load import RESERVED_SLUGS, SLUG, load_corpus
+from ...core.load import RESERVED_SLUGS, SLUG, load_corpus
 from ..scaffold import guess_kind
 from . import solver
 from .narrative import narrative
@@ -74,7 +74,7 @@ def read_report_source(source: Source, year: int, previous=None) -> ImportResult
 def constraints(markdown: str, year: int, edition, previous) -> dict[tuple[str, str, str], str]:
     """Cells whose value is known from outside the table: a figure the narrative states about a
     single cell (收到申请70件), and last year's 结转下年 as this year's 上年结转."""
-    from ..textrules import find_statements
+    from ...core.textrules import find_statements
 
     known: dict[tuple[str, str, str], str] = {}
     for statement in find_statements(markdown, year, edition):

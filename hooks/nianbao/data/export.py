@@ -14,9 +14,9 @@ import json
 import re
 from decimal import Decimal
 
-from . import editions
-from .dataparts import Parts
-from .model import Cell, Report
+from ..core import editions
+from ..build.dataparts import Parts
+from ..core.model import Cell, Report
 
 LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]
 META_COLUMNS = ["agency", "agency_name", "kind", "region", "year", "edition", "title", "published", "source_url"]

@@ -28,7 +28,7 @@ from mkdocs.commands.build import _build_page, _populate_page
 
 from .buildcache import PageCache, unit_key, write_chunks
 from .dataparts import Parts, PieceStore, chunks_of
-from .urls import agency_uri
+from ..site.urls import agency_uri
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BATCH = 8  # units per task: fewer round trips, still enough tasks to balance the workers

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole nianbao package: code, editions, theme, templates
+
 ENGINE_PACKAGES = ("mkdocs", "properdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3", "segno",
                    "jinja2", "markupsafe")
 
@@ -59,7 +61,7 @@ def unit_of(src_uri: str, unit: str | None) -> str:
 @functools.cache
 def package_digest() -> str:
     """This tool's code, editions, theme and templates: every file of the package."""
-    return folder_digest(Path(__file__).resolve().parent)
+    return folder_digest(PACKAGE)
 
 
 def folder_digest(folder: Path) -> str:
@@ -87,7 +89,7 @@ def fingerprint(config_file: str, site_url: str | None, docs: list[str]) -> str:
     templates, mkdocs.yml, the engine's versions, the site address and the hand-written pages'
     names (links to them resolve or not). A change to any of them invalidates every cached page."""
     digest = hashlib.sha256(package_digest().encode())
-    hook = Path(__file__).resolve().parent.parent / "nianbao_hooks.py"
+    hook = PACKAGE.parent / "nianbao_hooks.py"
     for path in (Path(config_file), hook):
         if path.is_file():
             digest.update(path.read_bytes() + b"\0")

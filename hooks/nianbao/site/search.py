@@ -29,11 +29,11 @@ from importlib.metadata import version
 from html import escape
 from pathlib import Path
 
-from .buildcache import PageCache
-from .check import Result
-from .model import Report
+from ..build.buildcache import PageCache
+from ..core.check import Result
+from ..core.model import Report
 from .pages import report_title
-from .units import folder_digest, job_count
+from ..build.units import folder_digest, job_count
 from .urls import report_uri, url_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")

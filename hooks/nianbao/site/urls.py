@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from markupsafe import escape
 
-from .model import Report
+from ..core.model import Report
 
 
 @dataclass

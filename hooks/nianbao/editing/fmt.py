@@ -13,10 +13,10 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.tokens import CommentToken
 
-from . import editions, located, schema
+from ..core import editions, located, schema
 from .dump import Comments, Raw, generated_comments, normalize, report_yaml
-from .load import YEAR_FILE, display_path
-from .model import Problem
+from ..core.load import YEAR_FILE, display_path
+from ..core.model import Problem
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Problem
-from .units import job_count
+from ..build.units import job_count
 
 MIN_AGENCIES_PER_JOB = 50  # below this, starting workers costs more than it saves
 

@@ -1,0 +1,1 @@
+"""How a build scales: worker processes, the build cache, shards and their merge."""

@@ -1,0 +1,1 @@
+"""Editors' tools: import a published page, format, scaffold, review a pull request."""
