@@ -7,18 +7,21 @@ left out where a term is unknown or the denominator is 0.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import charts
 from ..core import figures
 from ..core.check import Result
-from ..data.export import to_csv
+from ..data.export import csv_lines
 from ..core.model import Agency, Report
 from .render import environment
 from .urls import WIDE_PAGE, Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
 
 FIGURE_NAMES = [name for name, *_ in figures.KEY_FIGURES] + ["诉讼总计"]
 RATE_NAMES = list(figures.RATE_FORMULAS)
+SUMMARY_HEADER = ["agency", "agency_name", "region", "kind", "year"] + FIGURE_NAMES + RATE_NAMES + ["errors", "warnings"]
+CSV_PIECE = 1000  # reports
 
 
 @dataclass(slots=True)
@@ -41,19 +44,19 @@ def summary_rows(reports: list[Report], result: Result) -> list[SummaryRow]:
     return rows
 
 
-def reports_csv(reports: list[Report], result: Result) -> str:
-    """summary_csv of these reports, made by the worker that writes the file (an archive's rows
-    are not all held at once)."""
-    return summary_csv(summary_rows(reports, result))
+def reports_csv(reports: list[Report], result: Result) -> Iterator[str]:
+    """The key figures of these reports as CSV (with a BOM: Excel reads UTF-8 only so), made in
+    pieces by the worker that writes the file: an archive's summary rows are never held at once."""
+    yield "\ufeff" + csv_lines([SUMMARY_HEADER])
+    for start in range(0, len(reports), CSV_PIECE):
+        yield csv_lines(summary_lines(summary_rows(reports[start:start + CSV_PIECE], result)))
 
 
-def summary_csv(rows: list[SummaryRow]) -> str:
-    header = ["agency", "agency_name", "region", "kind", "year"] + FIGURE_NAMES + RATE_NAMES + ["errors", "warnings"]
-    lines = [[r.report.agency, r.agency.name, "/".join(r.agency.region), r.agency.kind, str(r.report.year)]
-             + ["" if r.values[n] is None else str(r.values[n]) for n in FIGURE_NAMES]
-             + ["" if rate.value is None else f"{rate.value:.4f}" for rate in r.rates]
-             + [str(r.errors), str(r.warnings)] for r in rows]
-    return to_csv(header, lines, bom=True)
+def summary_lines(rows: list[SummaryRow]) -> list[list[str]]:
+    return [[r.report.agency, r.agency.name, "/".join(r.agency.region), r.agency.kind, str(r.report.year)]
+            + ["" if r.values[n] is None else str(r.values[n]) for n in FIGURE_NAMES]
+            + ["" if rate.value is None else f"{rate.value:.4f}" for rate in r.rates]
+            + [str(r.errors), str(r.warnings)] for r in rows]
 
 
 def summary_table(rows: list[SummaryRow], uri: str, csv_uri: str) -> str:
