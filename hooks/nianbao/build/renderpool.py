@@ -32,7 +32,7 @@ from ..site.urls import agency_uri
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BATCH = 8  # units per task: fewer round trips, still enough tasks to balance the workers
-ROUND = 250  # batches per worker before it is replaced (render_all)
+ROUND = 100  # batches per worker before it is replaced (render_all)
 
 
 @dataclass
@@ -222,19 +222,20 @@ def render_all(job: Job, units: dict[str, list[str]], jobs: int) -> list[Outcome
     # pieces, and the files are only put together.
     large = [[item] for item in units.items() if item[0].startswith("page:data/")]
     rest = [item for item in units.items() if not item[0].startswith("page:data/")]
-    batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)] + large
+    batches = [rest[i:i + BATCH] for i in range(0, len(rest), BATCH)]
     pages = {unit: sum(1 for uri in uris if uri not in job.data) for unit, uris in units.items()}
     progress = Progress(sum(pages.values()))
     outcomes: list[Outcome] = []
     try:
-        if jobs <= 1 or len(batches) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            render_here(batches, pages, progress, outcomes)
+        if jobs <= 1 or len(batches) + len(large) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            render_here(batches + large, pages, progress, outcomes)
         else:
             # Fresh workers every round: a worker's memory grows with the pages it renders (MkDocs
             # and Markdown leave a little of each behind), and an archive's build renders 100,000s.
+            # The large files get fresh workers of their own.
             size = jobs * ROUND
-            for start in range(0, len(batches), size):
-                if not render_forked(batches[start:start + size], jobs, pages, progress, outcomes):
+            for part in [batches[start:start + size] for start in range(0, len(batches), size)] + [large]:
+                if part and not render_forked(part, jobs, pages, progress, outcomes):
                     break
     finally:
         _JOB = None
