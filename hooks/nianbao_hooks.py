@@ -30,7 +30,7 @@ def on_nav(nav, config, files, **kwargs):
 
 
 def on_env(env, config, files, **kwargs):
-    return adapter.render_pages(env, config, _result, serving=_command == "serve")
+    return adapter.render_pages(env, config, _result)
 
 
 def on_template_context(context, template_name, **kwargs):
@@ -54,7 +54,7 @@ def on_post_template(output, template_name, **kwargs):
 
 
 def on_post_build(config, **kwargs):
-    adapter.finish_site(config, _result)
+    adapter.finish_site(config, _result, serving=_command == "serve")
 
 
 def on_build_error(error, **kwargs):

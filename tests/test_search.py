@@ -70,14 +70,14 @@ def test_shards_describe_a_bundle_as_the_whole_build_does(result, monkeypatch, t
 
 
 def test_the_manifest_lists_the_newest_year_first(result, monkeypatch, tmp_path):
-    from nianbao.site import indexing, search
+    from nianbao.site import search
 
     monkeypatch.setenv("NIANBAO_SEARCH_BUNDLE", "40")
-    monkeypatch.setattr(indexing, "run_pagefind", lambda folder, output, started: output.mkdir(parents=True))
+    monkeypatch.setattr(search, "run_pagefind", lambda folder, output: output.mkdir(parents=True))
     search.write_documents(result, tmp_path / "docs")
     site = tmp_path / "site"
     site.mkdir()
-    names, indexed = indexing.index_documents(tmp_path / "docs", str(site))
+    names, indexed = search.index_documents(tmp_path / "docs", str(site))
     assert indexed == len(names)  # no store: every bundle is indexed
     manifest = json.loads((site / search.MANIFEST).read_text(encoding="utf-8"))
     assert sorted(line["path"] for line in manifest) == sorted(f"{name}/" for name in names)
@@ -88,10 +88,10 @@ def test_the_manifest_lists_the_newest_year_first(result, monkeypatch, tmp_path)
 
 
 def test_no_documents_no_bundle(result, tmp_path):
-    from nianbao.site import indexing, search
+    from nianbao.site import search
 
     site = tmp_path / "site"
     site.mkdir()
-    assert indexing.index_documents(tmp_path / "nothing", str(site)) == ([], 0)
+    assert search.index_documents(tmp_path / "nothing", str(site)) == ([], 0)
     assert json.loads((site / search.MANIFEST).read_text(encoding="utf-8")) == []
     assert not list(Path(site).glob("pagefind*"))

@@ -26,7 +26,6 @@ from ..core.safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BLOCKS: dict = {}  # page source -> its deferred HTML fragments (see urls.Blocks)
-SEARCH = None  # the build's search index while it is being made (indexing.BuildIndexing)
 GENERATED: set[str] = set()  # source URIs of the pages made from report data
 
 
@@ -161,13 +160,9 @@ def prepare_pages(nav, config, files):
     return nav
 
 
-def render_pages(env, config, result: Result, serving: bool = False):
-    """The generated pages, on every core, before MkDocs writes anything (see renderpool.py), and
-    the search index beside them."""
-    start_search(result, serving)
+def render_pages(env, config, result: Result):
+    """The generated pages, on every core, before MkDocs writes anything (see renderpool.py)."""
     pagebuild.render(env, config, BLOCKS, result)
-    if SEARCH is not None:
-        SEARCH.widen()
     return env
 
 
@@ -177,7 +172,7 @@ def template_context(context, name: str):
     return context
 
 
-def finish_site(config, result: Result | None) -> None:
+def finish_site(config, result: Result | None, serving: bool) -> None:
     """After MkDocs' own pages: the generated ones, the data files, then search (or, for a shard,
     what `nianbao merge` needs to make it)."""
     pagebuild.finish(config, preview=preview_target()[0] is not None)
@@ -185,15 +180,11 @@ def finish_site(config, result: Result | None) -> None:
         pagebuild.hand_off(result, config)
         log.info(f"分片 {pagebuild.BUILD.shard.label} 不生成搜索索引：`nianbao merge` 合并各分片时生成")
         return
-    build_search(config, result)
+    build_search(config, result, serving=serving)
 
 
 def abandon() -> None:
-    """A failed build leaves no scratch folders and no Pagefind running behind (a temporary cache is one)."""
-    global SEARCH
-    if SEARCH is not None:
-        SEARCH.cancel()
-        SEARCH = None
+    """A failed build leaves no scratch folders behind (a temporary cache is one)."""
     pagebuild.abandon()
 
 
@@ -236,51 +227,29 @@ def template_output(output: str, name: str) -> str:
 SERVE_INDEX_LIMIT = 500  # reports; a larger preview skips the search index unless asked
 
 
-def search_wanted(result: Result | None, serving: bool) -> bool:
-    """NIANBAO_SEARCH=off skips the index; `mkdocs serve` of a large repo skips it too unless
-    NIANBAO_SEARCH=on, so an editor's preview rebuilds in seconds. A shard leaves it to the merge."""
+def build_search(config, result: Result | None, serving: bool = False) -> None:
+    """The Pagefind index over the finished site. NIANBAO_SEARCH=off skips it; `mkdocs serve` of a
+    large repo skips it too unless NIANBAO_SEARCH=on, so an editor's preview rebuilds in seconds."""
     setting = os.environ.get("NIANBAO_SEARCH", "").lower()
-    if result is None or pagebuild.BUILD.shard is not pagebuild.WHOLE:
-        return False
-    if setting in ("off", "0", "no", "false"):
+    if result is None or setting in ("off", "0", "no", "false"):
         log.info("未生成搜索索引（NIANBAO_SEARCH=off）")
-        return False
+        return
     if serving and setting not in ("on", "1", "yes") and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
         log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
-        return False
-    return True
-
-
-def start_search(result: Result | None, serving: bool) -> None:
-    """The Pagefind index, begun as the page workers start (indexing.py): its documents come from
-    the checked reports, not from the pages. With one job it waits for the pages."""
-    global SEARCH
-    SEARCH = None
-    if not search_wanted(result, serving):
         return
     from ..build.buildcache import PageCache
-    from .indexing import BuildIndexing
+    from .search import build_index
 
-    cache = pagebuild.BUILD.cache
-    # A throwaway cache (NIANBAO_CACHE=off) holds no bundles; a preview keeps the full build's.
-    store = None if cache is None or not cache.persistent else \
-        PageCache(cache.root / "search", persistent=preview_target()[0] is None)
-    SEARCH = BuildIndexing(result, store, early=job_count() > 1)
-
-
-def build_search(config, result: Result | None) -> None:
-    """Wait for the index and put it into the finished site; a failed or cut-short index stops the build."""
-    global SEARCH
-    if SEARCH is None:
-        return
     from mkdocs.exceptions import PluginError
 
-    indexing, SEARCH = SEARCH, None
-    waited = time.monotonic()
+    cache = pagebuild.BUILD.cache
+    # A throwaway cache (NIANBAO_CACHE=off) is gone already; a preview keeps the full build's bundles.
+    store = None if cache is None or not cache.persistent else \
+        PageCache(cache.root / "search", persistent=preview_target()[0] is None)
+    started = time.monotonic()
     try:
-        bundles, _ = indexing.finish(config.site_dir)
-    except (RuntimeError, ValueError, OSError) as err:
+        bundles, _ = build_index(result, config.site_dir, store)
+    except (RuntimeError, ValueError, OSError) as err:  # a failed or cut-short index stops the build
         raise PluginError(str(err)) from err
-    now = time.monotonic()
-    log.info(f"搜索索引：{len(result.corpus.reports)} 份报告，{len(bundles)} 个索引包，用时 {now - indexing.started:.2f} 秒"
-             f"（与页面同时生成，页面完成后又等了 {now - waited:.2f} 秒）")
+    log.info(f"搜索索引：{len(result.corpus.reports)} 份报告，{len(bundles)} 个索引包，"
+             f"用时 {time.monotonic() - started:.2f} 秒")
