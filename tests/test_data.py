@@ -124,6 +124,10 @@ def test_region_rollup_equals_hand_computed_sum_and_lists_missing_unit(region_si
     diff = detail.find("h2", string="与本级政府报告比较").find_next("table")
     assert ["t3", "一、本年新收政府信息公开申请数量", "总计", "27", "26"] in [
         [td.get_text() for td in tr.find_all("td")] for tr in diff.select("tbody tr")]
+    # Numbers right-aligned, and the table scrolls by itself on a phone instead of widening the page.
+    assert [td.get_text() for td in diff.select("tbody tr:first-child td.nb-num")] == \
+        [td.get_text() for td in diff.select("tbody tr:first-child td")][3:]
+    assert "nb-table-scroll" in diff.parent["class"] and diff.parent["role"] == "region"
 
 
 def test_agency_chart_numbers_match_the_tables(region_site):

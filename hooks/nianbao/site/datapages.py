@@ -14,7 +14,7 @@ from ..core.check import Result
 from .indexpages import reports_csv, summary_rows
 from .pagedtables import FIRST_ROWS, chunk_files, paged_table
 from ..core.model import Cell, Report
-from .render import render_table
+from .render import environment, render_table
 from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
 
 LONG_CSV = "data/nianbao-cells-long.csv"
@@ -181,7 +181,7 @@ def region_year_page(entry: figures.RegionYear, result: Result, blocks: Blocks) 
         missing = [(agencies[s].name, href(uri, agency_uri(s))) for s in entry.missing]
         lines += [blocks.add(lambda: link_list("上年有报告、本年未见报告的单位：", missing, strong=True, more=more)), ""]
     if entry.own is not None:
-        lines += region_differences(entry, agencies, uri)
+        lines += region_differences(entry, agencies, uri, blocks)
     summed = summed_report(entry)
     if summed is not None:
         lines += ["## 所属单位逐格合计", "", "“≥”表示有单位的该项为空白。", ""]
@@ -202,7 +202,10 @@ def link_list(lead: str, links: list[tuple[str, str]], strong: bool = False, mor
     return f"<p>{lead}{shown}</p>"
 
 
-def region_differences(entry: figures.RegionYear, agencies, uri: str) -> list[str]:
+def region_differences(entry: figures.RegionYear, agencies, uri: str, blocks: Blocks) -> list[str]:
+    """The cells where the region's own report and its units' sums differ. An HTML block, not a
+    Markdown table: a county's report can differ from its units' sums in most of its 200 cells,
+    and Markdown's table and inline parsing of those rows was the largest part of a region's page."""
     own = entry.own
     rows = []
     for tid, row, col, cell in export.cells(own):
@@ -210,13 +213,14 @@ def region_differences(entry: figures.RegionYear, agencies, uri: str) -> list[st
         if total is None or total.known is None or cell.number is None or total.known == cell.number:
             continue
         label = own.edition.tables[tid].row(row).label if own.edition.tables[tid].row_labels else ""
-        rows.append(f"| {tid} | {md_text(label)} | {md_text(col.name)} | {cell.number} | {total.known} |")
+        rows.append({"table": tid, "row": label, "column": col.name, "own": cell.number, "total": total.known})
     head = ["## 与本级政府报告比较", "",
             f"本级政府报告：[{md_text(agencies[own.agency].name)}]({link(uri, report_uri(own))})。", ""]
     if not rows:
         return head + ["各单元格与所属单位合计一致（或合计不完整，无法比较）。", ""]
+    table = blocks.add(lambda: environment().get_template("differences.html").render(rows=rows).strip())
     return head + [f"以下 {len(rows)} 个单元格与所属单位合计不同（本级报告可能只统计本级，差异仅供核对）：", "",
-                   "| 表 | 行 | 列 | 本级报告 | 单位合计 |", "|:--|:--|:--|--:|--:|"] + rows + [""]
+                   table, ""]
 
 
 def summed_report(entry: figures.RegionYear) -> Report | None:
