@@ -112,7 +112,7 @@ def wide_columns() -> list[str]:
 
 def wide_csv_parts(reports: list[Report], agencies: dict) -> Parts:
     columns = wide_columns()
-    head = "\ufeff" + csv_lines([META_COLUMNS + columns])  # Excel reads UTF-8 only with a BOM
+    head = to_csv(META_COLUMNS + columns, [], bom=True)  # Excel reads UTF-8 only with a BOM
     return Parts("wide", head, [(slug, functools.partial(wide_piece, items, agencies.get(slug), columns))
                                 for slug, items in by_agency(reports)])
 

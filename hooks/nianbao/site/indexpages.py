@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import charts
 from ..core import figures
 from ..core.check import Result
-from ..data.export import csv_lines
+from ..data.export import csv_lines, to_csv
 from ..core.model import Agency, Report
 from .render import environment
 from .urls import WIDE_PAGE, Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
@@ -47,7 +47,7 @@ def summary_rows(reports: list[Report], result: Result) -> list[SummaryRow]:
 def reports_csv(reports: list[Report], result: Result) -> Iterator[str]:
     """The key figures of these reports as CSV (with a BOM: Excel reads UTF-8 only so), made in
     pieces by the worker that writes the file: an archive's summary rows are never held at once."""
-    yield "\ufeff" + csv_lines([SUMMARY_HEADER])
+    yield to_csv(SUMMARY_HEADER, [], bom=True)
     for start in range(0, len(reports), CSV_PIECE):
         yield csv_lines(summary_lines(summary_rows(reports[start:start + CSV_PIECE], result)))
 
