@@ -11,17 +11,13 @@ from pathlib import Path
 from . import __version__
 from .core.check import check_path, summarize
 from .core.atomic import replace_file, write_text
-from .data.export import long_csv_parts, wide_csv_parts
-from .editing.fmt import format_file
-from .editing.importer import NotAReport, import_report
-from .editing.importer.batch import import_all, summary_line, totals
-from .editing.review import git_changes, review
-from .editing.scaffold import ScaffoldError, new_report
 from .core.schema import AGENCY_KINDS
-from .data.schemas import write_schemas
 from .core.model import Problem
 from .core.parallel import Tally, check_tally
 from .build import merge
+
+# Each command imports its own parts (the importer, the formatter, the exports): `nianbao check`,
+# the one run on every pull request, starts without loading what it does not use.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +122,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from .editing.scaffold import ScaffoldError, new_report
+
     try:
         written = new_report(Path(args.reports), args.slug, args.year, args.name, args.region, args.kind)
     except ScaffoldError as err:
@@ -138,6 +136,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_fmt(args: argparse.Namespace) -> int:
+    from .editing.fmt import format_file
+
     files = report_files([Path(p) for p in args.paths or ["reports"]])
     if files is None:
         return 2
@@ -172,6 +172,8 @@ def report_files(paths: list[Path]) -> list[Path] | None:
 
 
 def run_review(args: argparse.Namespace) -> int:
+    from .editing.review import git_changes, review
+
     try:
         changes = git_changes(args.base)
     except (OSError, subprocess.CalledProcessError) as err:
@@ -187,6 +189,8 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from .editing.importer import NotAReport, import_report
+
     if args.manifest:
         return run_manifest(args)
     if not (args.source and args.agency and args.year):
@@ -220,6 +224,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_manifest(args: argparse.Namespace) -> int:
+    from .editing.importer import NotAReport
+    from .editing.importer.batch import import_all, summary_line, totals
+
     manifest = Path(args.manifest)
     if not manifest.is_file():
         print(f"nianbao: 找不到清单“{manifest}”", file=sys.stderr)
@@ -236,6 +243,8 @@ def run_manifest(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from .data.export import long_csv_parts, wide_csv_parts
+
     reports, agencies = [], {}
     for target in args.paths or ["reports"]:
         found = check_target(Path(target))
@@ -255,6 +264,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    from .data.schemas import write_schemas
+
     for path in write_schemas(Path(args.out)):
         print(f"已写入 {path}")
     return 0

@@ -12,7 +12,6 @@ import hashlib
 import os
 import functools
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the whole nianbao package: code, editions, theme, templates
@@ -88,6 +87,8 @@ def fingerprint(config_file: str, site_url: str | None, docs: list[str]) -> str:
     """Everything besides a page's own source that its HTML depends on: this tool's code, theme and
     templates, mkdocs.yml, the engine's versions, the site address and the hand-written pages'
     names (links to them resolve or not). A change to any of them invalidates every cached page."""
+    from importlib import metadata  # here, not at the top: `nianbao check` starts without it
+
     digest = hashlib.sha256(package_digest().encode())
     hook = PACKAGE.parent / "nianbao_hooks.py"
     for path in (Path(config_file), hook):
