@@ -8,6 +8,7 @@ NIANBAO_JOBS sets the number of workers (default: the machine's cores; 1 is one 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +31,21 @@ class Tally:
 BATCH = 20  # agencies read and checked at a time
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Reading and checking make hundreds of thousands of objects (every cell) and no cycles among
+    them: the collector's passes over them are wasted work (measured: 6% of a cold one-process
+    `nianbao check` of 1,000 reports, best of five alternating runs; 15% in a longer-lived process).
+    Reference counting frees them; a cycle made meanwhile waits for the collector's next pass."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def checked_batches(root: str, names: list[str]):
     """These agency folders read and checked a few at a time ((names, check.Result) each): a worker's share
     held whole would make each of the collector's passes walk all its cells (a quarter of a cold
@@ -40,7 +56,9 @@ def checked_batches(root: str, names: list[str]):
     gc.freeze()  # what is loaded by now (the modules, the editions) is never garbage: out of every pass
     for start in range(0, len(names), BATCH):
         batch = names[start:start + BATCH]
-        yield batch, check_corpus(load_folders(root, batch))
+        with collector_paused():
+            result = check_corpus(load_folders(root, batch))
+        yield batch, result
 
 
 def check_folders(root: str, names: list[str]) -> Tally:
