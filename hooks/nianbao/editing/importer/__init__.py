@@ -61,7 +61,7 @@ def read_report_source(source: Source, year: int, previous=None) -> ImportResult
     result = ImportResult(edition=edition.id)
     data: dict = {"edition": edition.id, "headers": {}}
     comments: dict = {}
-    result.markdown = narrative(source.text, source.mode, source.meta.get("title"))
+    result.markdown = narrative(source.text, source.mode, source.meta.get("title"), edition)
     known = constraints(result.markdown, year, edition, previous)
     for no, tid in (("二", "t2"), ("三", "t3"), ("四", "t4")):
         start, end = spans[no]
