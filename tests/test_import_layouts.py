@@ -104,20 +104,20 @@ SAMPLES = FIXTURES / "samples"
 def test_damaged_labels_in_crawler_and_pdf_text_never_give_a_wrong_cell(tmp_path, name, slug, year):
     import json
 
-    from nianbao.data import export
     from nianbao.core.check import check_path
 
     text = (SAMPLES / f"{name}.txt").read_text(encoding="utf-8")
     text = text.replace("其他法律行政法规禁止公开", "其他法▯▯▯止").replace("属于行政查询事项", "属▯查▯")
     source = tmp_path / "damaged.txt"
     source.write_text(text, encoding="utf-8")
-    result = import_report(source, tmp_path / "reports", slug, year, name="某机构", region="某省/某市")
+    agency = {"pingtan": "平潭综合实验区管理委员会", "huaian": "淮安市人民政府"}[slug]
+    result = import_report(source, tmp_path / "reports", slug, year, name=agency, region="某省/某市")
     report = check_path(tmp_path / "reports").corpus.reports[0]
     expected = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
     flagged = {u.split("：")[0] for u in result.uncertain}
     wrong = []
-    for tid, row, col, cell in export.cells(report):
-        key = f"{tid}.{row}.{col.id}"
+    for table, row, col, cell in report.cells():
+        tid, key = table.id, f"{table.id}.{row}.{col.id}"
         want = expected["t4"][col.id] if tid == "t4" else expected[tid][row][col.id]
         if key not in flagged and (None if cell.blank else cell.text) != (None if want is None else str(want)):
             wrong.append((key, want, cell.text))
@@ -136,7 +136,7 @@ def test_a_run_together_row_is_solved_with_a_figure_the_narrative_states(tmp_pat
 
     # 1203 reads as 12|0|3 or 1|20|3: without more to go on, the row stays uncertain
     result, row = imported("", "without")
-    assert row == [None, None, 3]  # both readings end in 3
+    assert row == [{"uncertain": "1203"}, {"uncertain": "1203"}, 3]  # both readings end in 3
     assert [u.split("：")[0] for u in result.uncertain if "normative" in u] == [
         "t2.normative_documents.issued", "t2.normative_documents.repealed"]
     # the narrative says 12 were issued: one reading is left, and it is taken

@@ -252,6 +252,13 @@ def run_export(args: argparse.Namespace) -> int:
             print(f"nianbao: 找不到“{target}”", file=sys.stderr)
             return 2
         result, keep = found
+        unconfirmed = [p for p in result.problems if p.rule == "UNCERTAIN" and keep(p)]
+        if unconfirmed:  # not data yet: exported neither as blank nor as a value (export.Unconfirmed)
+            for problem in unconfirmed:
+                print(problem.format(), file=sys.stderr)
+            print("nianbao: 有导入时未能确定的单元格，未导出：请先对照原文确认（改为数字，原文确为空白时改为 null）",
+                  file=sys.stderr)
+            return 1
         reports += [r for r in result.corpus.reports if keep(Problem(r.path, 1, 1, "info", "", ""))]
         agencies.update(result.corpus.agencies)
     chunks = (long_csv_parts(reports) if args.format == "csv-long" else wide_csv_parts(reports, agencies))()

@@ -32,7 +32,7 @@ LAYOUT = "checks-v2"  # an entry: the light Piece, then what its reports gave up
 READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml", "nh3")) + f" python={sys.version}"
 # What an entry may hold. A restored CI cache is not this build's own output: an entry naming
 # anything else is refused, so a planted one can never run code (pickle's "restricting globals").
-ALLOWED = {("nianbao.core.model", name) for name in ("stored_cell", "Report", "Agency", "Problem")} | {
+ALLOWED = {("nianbao.core.model", name) for name in ("stored_cell", "Report", "Agency", "Problem", "Uncertain")} | {
     ("nianbao.core.spec", "edition_named"), ("nianbao.core.held", "layout_named"), ("nianbao.core.checkcache", "Piece"),
     ("decimal", "Decimal"), ("array", "_array_reconstructor"), ("array", "array")}
 

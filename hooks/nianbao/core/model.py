@@ -14,6 +14,32 @@ LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 PLACEHOLDERS = frozenset({"/", "／", "-", "－", "—", "——", "–", "无", "空", "*", "×"})
 
 
+class Uncertain:
+    """A cell the importer could not read for sure, written `{uncertain: "693665"}` in the YAML
+    (UNCERTAIN_KEY): what it read, kept there until an editor writes the number the original
+    prints, or null where the original is really blank. It is neither a number nor a blank nor
+    text: rule UNCERTAIN makes it an error, so a build never publishes it."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, read: str):
+        self.read = read
+
+    def __eq__(self, other):
+        return type(other) is Uncertain and other.read == self.read
+
+    def __hash__(self):
+        return hash((Uncertain, self.read))
+
+    def __repr__(self):
+        return f"Uncertain({self.read!r})"
+
+    def __reduce__(self):  # the check cache admits this class by name (checkcache.ALLOWED)
+        return Uncertain, (self.read,)
+
+
+UNCERTAIN_KEY = "uncertain"
+
 _TEXTS: dict[str, str] = {}
 # Texts this short ("0", "12", "—") are shared: a province's archive prints the same few millions of times.
 SHARED_TEXT = 6
@@ -24,7 +50,7 @@ class Cell:
     """One published cell: the value as printed, where it stands in the YAML. Slotted: a
     province-sized corpus holds millions of them."""
 
-    value: Any  # int | float | str | None
+    value: Any  # int | float | str | None | Uncertain
     text: str  # as printed; "" for blank
     line: int
     col: int
@@ -34,7 +60,7 @@ class Cell:
         value = self.value
         if len(self.text) <= SHARED_TEXT:
             self.text = _TEXTS.setdefault(self.text, self.text)
-        if isinstance(value, bool) or value is None or isinstance(value, str):
+        if isinstance(value, (bool, str, Uncertain)) or value is None:
             self.number = None
         elif isinstance(value, int):
             self.number = value
@@ -52,6 +78,11 @@ class Cell:
     @property
     def blank(self) -> bool:
         return self.value is None or (isinstance(self.value, str) and self.value.strip() == "")
+
+    @property
+    def uncertain(self) -> bool:
+        """Read by the importer without certainty and not yet confirmed: not a blank."""
+        return type(self.value) is Uncertain
 
     @property
     def placeholder(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 
-from .model import Cell, Report
+from .model import Cell, Report, Uncertain
 
 SEVERITY = {"E": "error", "W": "warning", "I": "info"}
 
@@ -166,8 +166,8 @@ def non_negative(report: Report) -> Iterator[Finding]:
         value = cell.value
         if value is None or (type(value) is int and (value >= 0 or column.kind == "change")):
             continue  # the common case, decided without building a message
-        if cell.blank or cell.placeholder:
-            continue
+        if cell.blank or cell.placeholder or type(value) is Uncertain:
+            continue  # UNCERTAIN's business
         where = cell_name(table, row, column)
         if isinstance(value, str):
             if FULLWIDTH.search(value):
@@ -189,6 +189,15 @@ def blank(report: Report) -> Iterator[Finding]:
             yield Finding(cell, f"{cell_name(table, row, column)}空白（原文未填数字，不按 0 计算）")
         elif cell.placeholder:
             yield Finding(cell, f"{cell_name(table, row, column)}为占位符“{cell.value}”（不按 0 计算）")
+
+
+@rule("UNCERTAIN", "E", "导入时未能确定的单元格（{uncertain: …}）须由编辑对照原文确认")
+def uncertain(report: Report) -> Iterator[Finding]:
+    for table, row, column, cell in cells(report):
+        if type(cell.value) is Uncertain:
+            read = f"这一行读到的原文为“{cell.value.read}”，有不止一种读法" if cell.value.read else "没有读到内容"
+            yield Finding(cell, f"表{table.title[:1]}{cell_name(table, row, column)}导入时未能确定（{read}）："
+                                f"请对照原文改为原文的数字；原文确为空白时改为 null")
 
 
 def amount(cell: Cell):

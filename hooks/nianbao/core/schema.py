@@ -13,7 +13,7 @@ from typing import Any
 
 from . import editions, fields
 from .located import Parsed
-from .model import Cell, Problem
+from .model import UNCERTAIN_KEY, Cell, Problem, Uncertain
 
 AGENCY_KINDS = ("人民政府", "政府部门", "乡镇", "街道", "其他")
 AGENCY_KEYS = {"name": True, "kind": True, "region": True, "credit_code": False}
@@ -31,6 +31,8 @@ KEY_NAMES = {
 }
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 RULE_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
+# Rules whose problems are never published as they stand, so cannot be acknowledged.
+MUST_FIX = {"UNCERTAIN": "导入时未能确定的单元格（UNCERTAIN）不能确认：请对照原文把它改为原文的数字，原文确为空白时改为 null"}
 
 
 @dataclass
@@ -224,7 +226,9 @@ def check_headers(c: Checker, value: Any, edition) -> dict[str, str]:
 def check_acknowledged(c: Checker, value: Any) -> dict[str, str]:
     found = {}
     for where, rule, reason in records(c, value, "acknowledged", ("rule", "reason"), "已确认的问题"):
-        if rule is not None and (not RULE_ID.match(rule) or rule.startswith(("FMT-", "MD-"))):
+        if rule in MUST_FIX:
+            c.at(where + ("rule",), "FMT-VALUE", MUST_FIX[rule])
+        elif rule is not None and (not RULE_ID.match(rule) or rule.startswith(("FMT-", "MD-"))):
             c.at(where + ("rule",), "FMT-VALUE", f"“{rule}”不是可以确认的规则代码（格式问题必须改正）")
         elif rule and c.checked(reason and reason.strip(), where + ("reason",), "reason", f"确认 {rule} 的原因"):
             found[rule] = reason
@@ -274,10 +278,17 @@ def check_row(c: Checker, values: Any, where: tuple, columns) -> list[Cell]:
     cells = []
     marks, texts = c.parsed.marks, c.parsed.texts
     for i, value in enumerate(values):
-        if isinstance(value, (dict, list, bool)):
-            c.at(where + (i,), "FMT-TYPE", f"“{columns[i].label}”单元格应为数字、文字或 null（空白）")
-            continue
         at = where + (i,)
+        if isinstance(value, dict) and list(value) == [UNCERTAIN_KEY] and not isinstance(value[UNCERTAIN_KEY], (dict, list)):
+            # the importer's marker: what it read stays with the cell (rule UNCERTAIN reports it)
+            read = value[UNCERTAIN_KEY]
+            read = "" if read is None else texts.get(at + (UNCERTAIN_KEY,), str(read))
+            cells.append(Cell(Uncertain(read), "", *marks.get(at, (1, 1))))
+            continue
+        if isinstance(value, (dict, list, bool)):
+            c.at(at, "FMT-TYPE", f"“{columns[i].label}”单元格应为数字、文字、null（空白），"
+                                 f"或导入时标出的 {{{UNCERTAIN_KEY}: …}}")
+            continue
         line, col = marks.get(at, (1, 1))
         cells.append(Cell(value, "" if value is None else texts.get(at) or str(value), line, col))
     return cells

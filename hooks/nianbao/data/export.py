@@ -39,9 +39,16 @@ def number_text(value) -> str:
     return "" if value is None else str(value)
 
 
+class Unconfirmed(ValueError):
+    """A cell the importer could not read for sure (model.Uncertain) is not data yet: no export
+    writes it, neither as a blank nor as a value (rule UNCERTAIN stops a build before this)."""
+
+
 def cells(report: Report):
     """(table id, row id, column, cell) in printed order."""
     for table, row, col, cell in report.cells():
+        if not cell.text and cell.uncertain:
+            raise Unconfirmed(f"{report.path}:{cell.line}:{cell.col}: {table.id}.{row}.{col.id} 导入时未能确定，尚待编辑确认")
         yield table.id, row, col, cell
 
 

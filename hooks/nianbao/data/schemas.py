@@ -11,11 +11,19 @@ from pathlib import Path
 
 from ..core import editions
 from ..core.load import SLUG
+from ..core.model import UNCERTAIN_KEY
 from ..core.spec import Edition
 from ..core.schema import AGENCY_KINDS, KEY_NAMES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 CELL_TYPES = ["integer", "number", "string", "null"]
+# A cell as printed, or the importer's marker of one it could not read for sure (model.Uncertain).
+CELL = {"anyOf": [
+    {"type": CELL_TYPES},
+    {"type": "object", "additionalProperties": False, "required": [UNCERTAIN_KEY],
+     "description": "导入时未能确定的单元格：对照原文改为数字，原文确为空白时改为 null（检查规则 UNCERTAIN）",
+     "properties": {UNCERTAIN_KEY: {"type": ["string", "number", "null"], "description": "导入时读到的原文"}}},
+]}
 
 
 def file_name(edition_id: str) -> str:
@@ -32,6 +40,7 @@ def report_schema(edition: Edition) -> dict:
         "$schema": DRAFT,
         "$id": file_name(edition.id),
         "title": f"政府信息公开工作年度报告（{edition.id}，{edition.document}）",
+        "$defs": {"cell": CELL},
         "type": "object",
         "additionalProperties": False,
         "required": ["agency", "year", "edition", "published", "t2", "t3", "t4"],
@@ -70,7 +79,7 @@ def table_schema(edition: Edition, tid: str) -> dict:
         properties[row.id] = {
             "type": "array", "minItems": len(columns), "maxItems": len(columns),
             "description": f"{row.label}：[{'、'.join(c.name for c in columns)}]",
-            "prefixItems": [{"type": CELL_TYPES, "description": c.name} for c in columns],
+            "prefixItems": [{"$ref": "#/$defs/cell", "description": c.name} for c in columns],
         }
     return {"type": "object", "description": table.title, "additionalProperties": False,
             "required": [r.id for r in table.rows if r.id not in replaced], "properties": properties}

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ..core.model import UNCERTAIN_KEY
 from ..core.spec import Edition
 
 META_KEYS = ["agency", "year", "edition", "title", "published", "source_url", "index_no", "doc_no"]
@@ -54,6 +55,15 @@ def scalar(value: Any) -> str:
     if DATE.match(text) or (PLAIN.match(text) and _reads_back(text)):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+def cell_scalar(value: Any) -> str:
+    """A table cell: a scalar, or the importer's marker of a cell it could not read for sure,
+    whose text is always quoted (693665 is what was read, not a number)."""
+    if isinstance(value, dict) and list(value) == [UNCERTAIN_KEY]:
+        read = value[UNCERTAIN_KEY]
+        return f"{{{UNCERTAIN_KEY}: {'null' if read is None else json.dumps(str(read), ensure_ascii=False)}}}"
+    return scalar(value)
 
 
 def _reads_back(text: str) -> bool:
@@ -134,7 +144,7 @@ def table_lines(table, rows: dict) -> list[tuple[str | None, str]]:
     lines, last_columns = [], None
     for row_id in ordered:
         columns = table.columns_of(row_id)
-        values = [scalar(v) for v in rows[row_id]]
+        values = [cell_scalar(v) for v in rows[row_id]]
         if len(columns) != len(values):  # written as found; `check` reports the mismatch
             columns = [None] * len(values)
         widths = [max(len(v), display_width(c.label) if c else 0) + 1 for v, c in zip(values, columns)]

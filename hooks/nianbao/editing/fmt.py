@@ -52,6 +52,8 @@ def raw_data(parsed: located.Parsed) -> dict:
     def raw(value, path):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return Raw(parsed.texts[path])
+        if isinstance(value, dict):  # the importer's {uncertain: …} marker (schema.check_row)
+            return {key: raw(inner, path + (key,)) for key, inner in value.items()}
         return value
 
     data = {key: raw(value, (key,)) for key, value in parsed.value.items()

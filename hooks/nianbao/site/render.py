@@ -113,13 +113,20 @@ def data_cell(cell: Cell, headers: list[str], flags: dict, colspan: int = 1) -> 
     if not found:
         if cell.blank:
             return f'<td{span} headers="{head}" class="nb-num nb-blank" title="原文空白"></td>'
+        if not cell.text and cell.uncertain:
+            return f'<td{span} headers="{head}" class="nb-num nb-uncertain" title="{UNCERTAIN_TITLE}">？</td>'
         return f'<td{span} headers="{head}" class="nb-num">{escape(cell.text)}</td>'
     worst = min(found, key=lambda p: LEVEL_RANK[p.level])
     state = "ack" if all(p.acknowledged is not None for p in found) else worst.level
-    blank = " nb-blank" if cell.blank else ""
+    blank = " nb-blank" if cell.blank else " nb-uncertain" if cell.uncertain else ""
     title = escape("；".join(f"{p.rule}：{p.message}" for p in found))
     return (f'<td{span} headers="{head}" class="nb-num{blank} nb-flag nb-flag-{state}" title="{title}">'
-            f"{escape(cell.text)}</td>")
+            f"{'？' if cell.uncertain else escape(cell.text)}</td>")
+
+
+# An importer's unconfirmed cell (model.Uncertain) is never a blank; rule UNCERTAIN stops a build
+# that meets one, so this shows only where the tables are drawn outside a build.
+UNCERTAIN_TITLE = "导入时未能确定，尚待对照原文核对"
 
 
 # -- blocks (table 二) ----------------------------------------------------------------------

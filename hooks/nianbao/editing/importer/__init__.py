@@ -2,8 +2,9 @@
 the repo's format, with no number lost or invented.
 
 Every cell is read by its place in the official layout. Cells that run together are split with
-the statutory identities; a cell that more than one split allows is written blank with a YAML
-comment saying so, and listed in the summary: the editor decides against the original.
+the statutory identities; a cell that more than one split allows is written as the marker
+`{uncertain: "<what was read>"}` (never as a blank), listed in the summary, and an error of rule
+UNCERTAIN until the editor writes the original's number or confirms a real blank with null.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...core import editions
+from ...core.model import UNCERTAIN_KEY
 from ...core.check import check_path
 from ...core.atomic import write_text
 from ..dump import Comments, Raw, report_yaml, scalar
@@ -37,7 +39,7 @@ class ImportResult:
     edition: str = ""
     data: dict = field(default_factory=dict)
     markdown: str = ""
-    comments: dict = field(default_factory=dict)  # (table, row) -> the "不确定" comment of its line
+    comments: dict = field(default_factory=dict)  # (table, row) -> the "提示" comment of its line
     notes: list[str] = field(default_factory=list)  # rows placed by position (damaged labels)
 
 
@@ -141,7 +143,7 @@ def read_table(source: Source, text: str, table, result: ImportResult, comments:
         else:
             options[row_id], how = [], "uncertain"
         parsed[row_id] = solver.Cells([None] * len(columns), set(range(len(columns))), how,
-                                      note=f"原文为“{' '.join(p or '（空白）' for p in pieces)}”")
+                                      read=" ".join(p or "（空白）" for p in pieces))
     if table.id == "t3":
         results = [r for r in options if table.row(r).result]
         solutions = solver.joint({r: o for r, o in options.items() if o},
@@ -153,12 +155,11 @@ def read_table(source: Source, text: str, table, result: ImportResult, comments:
         columns = table.columns_of(row_id)
         if options[row_id]:
             cells.values, cells.uncertain = solver.agree(options[row_id], len(columns))
-        out[row_id] = [typed(v, col) for v, col in zip(cells.values, columns)]
+        # A cell with more than one reading keeps what was read, marked: never a blank (rule UNCERTAIN).
+        out[row_id] = [{UNCERTAIN_KEY: cells.read} if i in cells.uncertain else typed(v, col)
+                       for i, (v, col) in enumerate(zip(cells.values, columns))]
         count(result, cells, len(columns))
-        if cells.uncertain:
-            names = "、".join(columns[i].name for i in sorted(cells.uncertain))
-            comments[(table.id, row_id)] = f"# 不确定：{names}（{cells.note}，有多种读法），请对照原文填写"
-            result.uncertain += [f"{table.id}.{row_id}.{columns[i].id}：{cells.note}" for i in sorted(cells.uncertain)]
+        result.uncertain += [f"{table.id}.{row_id}.{columns[i].id}：原文为“{cells.read}”" for i in sorted(cells.uncertain)]
     return out
 
 
@@ -235,7 +236,8 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
             data[key] = source.meta[key]
     edition = editions.get(result.edition)
     text = report_yaml(data, edition, comments=Comments(
-        header=[f"# 由 nianbao import 从 {path.name} 导入：请逐格对照原文核对，标有“不确定”的单元格必须填写"],
+        header=[f"# 由 nianbao import 从 {path.name} 导入：请逐格对照原文核对",
+                f"# 写作 {{{UNCERTAIN_KEY}: …}} 的单元格导入时未能确定：改为原文的数字，原文确为空白时改为 null"],
         trailing=result.comments), blank_meta=True)
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "agency.yml").exists():
@@ -247,6 +249,6 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
     result.written += targets
     checked = check_path(reports, only={slug})
     result.problems = [p for p in checked.problems if Path(p.path).name in (targets[0].name, targets[1].name)
-                       and p.rule != "BLANK"]
+                       and p.rule not in ("BLANK", "UNCERTAIN")]  # uncertain cells are listed on their own
     return result
 

@@ -18,7 +18,7 @@ class Cells:
     values: list[str | None]  # as printed; None for a blank
     uncertain: set[int]
     how: str  # certain | solved | uncertain
-    note: str = ""
+    read: str = ""  # the row as printed, its pieces separated by spaces
 
 
 def valid(piece: str) -> bool:
