@@ -1,11 +1,15 @@
-"""`nianbao import` splits headings from the text run into them (issue 27)."""
+"""`nianbao import` checks the command against the source, reads an existing report in a dry
+run, and splits headings from the text run into them (issue 27)."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
+from nianbao.cli import main
 from nianbao.core import editions, located
 from nianbao.core.check import check_path
 from nianbao.editing.importer import import_report
@@ -13,6 +17,24 @@ from nianbao.editing.importer import import_report
 from conftest import FIXTURES, REPO
 
 SAMPLES = FIXTURES / "samples"
+PINGTAN = ["--name", "平潭综合实验区管理委员会", "--region", "福建省/平潭综合实验区"]
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main(["import", *map(str, args)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def repo_reports(tmp_path) -> Path:
+    reports = tmp_path / "repo" / "reports"
+    shutil.copytree(REPO / "reports", reports)
+    return reports
 
 
 # -- headings ----------------------------------------------------------------------
@@ -61,3 +83,90 @@ def test_committed_reports_have_clean_headings_and_the_published_numbers():
         for table, row, col, cell in report.cells():
             want = expected["t4"][col.id] if table.id == "t4" else expected[table.id][row][col.id]
             assert cell.text == str(want), (name, table.id, row, col.id)
+
+
+# -- the command against the source ------------------------------------------------
+
+def test_a_source_of_another_year_is_refused_unless_forced(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    code, out, err = run(capsys, SAMPLES / "pingtan-2019.txt", "--agency", "pingtan", "--year", "2021", *PINGTAN,
+                         "--reports", reports)
+    assert code == 2
+    assert "原文为 2019 年度报告，--year 为 2021" in err and "--force" in err
+    assert not reports.exists()
+    code, out, err = run(capsys, SAMPLES / "pingtan-2019.txt", "--agency", "pingtan", "--year", "2021", *PINGTAN,
+                         "--reports", reports, "--force")
+    assert code == 0 and (reports / "pingtan/2021.yml").exists()
+
+
+def test_a_year_new_refuses_is_refused_alike(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    assert main(["new", "pingtan", "1999", *PINGTAN, "--reports", str(reports)]) != 0
+    refused_by_new = capsys.readouterr().err.split("nianbao: ")[1].strip()
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "1999", *PINGTAN,
+                         "--reports", reports, "--force")
+    assert code == 2 and refused_by_new in err
+    assert not reports.exists()
+
+
+def test_another_agencys_report_is_refused(repo_reports, capsys):
+    before = tree(repo_reports)
+    code, out, err = run(capsys, SAMPLES / "huaian-shizhengfu-2024.txt", "--agency", "pingtan", "--year", "2024",
+                         "--reports", repo_reports)
+    assert code == 2
+    assert "原文是“淮安市人民政府”的报告" in err and "平潭综合实验区管理委员会" in err
+    assert tree(repo_reports) == before
+
+
+def test_the_kind_comes_from_the_source_not_a_guess(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021", *PINGTAN,
+                         "--reports", reports)
+    assert code == 0
+    agency = located.parse((reports / "pingtan/agency.yml").read_text(encoding="utf-8")).value
+    assert agency["kind"] == "人民政府"  # the title names the zone alone: its government's report
+    assert "DEADLINE" not in out  # published 2022-02-08, within a government's 31 March
+    assert not [p for p in check_path(reports).problems if p.rule == "DEADLINE"]
+    # a --kind the source contradicts is refused, saying both
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan-b", "--year", "2021", *PINGTAN,
+                         "--kind", "政府部门", "--reports", reports)
+    assert code == 2 and "原文是人民政府的报告" in err and "--kind 为政府部门" in err
+    assert not (reports / "pingtan-b").exists()
+
+
+def test_the_existing_agency_file_decides_and_is_checked(repo_reports, capsys):
+    agency_yml = repo_reports / "pingtan/agency.yml"
+    agency_yml.write_text(agency_yml.read_text(encoding="utf-8").replace("kind: 人民政府", "kind: 政府部门"),
+                          encoding="utf-8")
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021",
+                         "--reports", repo_reports, "--force", "--dry-run")
+    assert code == 0  # forced: the agency.yml stands
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021",
+                         "--reports", repo_reports, "--dry-run")
+    assert code == 2 and "agency.yml 中类型为政府部门" in err and "原文是人民政府的报告" in err
+
+
+def test_the_name_decides_only_where_the_source_says_nothing(tmp_path):
+    text = (SAMPLES / "pingtan-2021.txt").read_text(encoding="utf-8")
+    source = tmp_path / "untitled.txt"  # the title names a committee: a government or a department
+    source.write_text(text.replace("平潭综合实验区2021年度政府信息公开工作年度报告", "平潭综合实验区管委会2021年度政府信息公开工作年度报告"),
+                      encoding="utf-8")
+    import_report(source, tmp_path / "reports", "pingtan", 2021, name="平潭综合实验区管理委员会", region="福建省/平潭综合实验区")
+    assert "kind: 政府部门" in (tmp_path / "reports/pingtan/agency.yml").read_text(encoding="utf-8")
+
+
+# -- a dry run reads an existing report --------------------------------------------
+
+def test_a_dry_run_reads_and_checks_a_report_that_exists(repo_reports, capsys):
+    before = tree(repo_reports.parent)
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021",
+                         "--reports", repo_reports, "--dry-run")
+    assert code == 0, err
+    assert "格式 gov-2021；单元格：4 个直接读出，193 个按勾稽关系拆分确定，3 个不确定" in out
+    assert "不确定 t2.normative_documents.in_force：原文为“693665”" in out
+    assert f"已有 {repo_reports / 'pingtan/2021.yml'}" in out and "已写入" not in out
+    assert tree(repo_reports.parent) == before
+    # without --dry-run it is still refused
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021",
+                         "--reports", repo_reports)
+    assert code == 1 and "已存在" in err

@@ -189,7 +189,7 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from .editing.importer import NotAReport, import_report
+    from .editing.importer import NotAReport, Refused, import_report
 
     if args.manifest:
         return run_manifest(args)
@@ -203,9 +203,14 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         result = import_report(source, Path(args.reports), args.agency, args.year, args.name, args.region,
                                args.kind, args.force, dry_run=args.dry_run)
+    except Refused as err:  # the command contradicts the source: a usage error
+        print(f"nianbao: 拒绝导入：{err}", file=sys.stderr)
+        return 2
     except NotAReport as err:
         print(f"nianbao: 无法导入：{err}", file=sys.stderr)
         return 1
+    for path in result.existing:
+        print(f"已有 {path}：正式导入时需加 --force 才会覆盖")
     for path in result.written:
         print(f"已写入 {path}")
     c = result.counts

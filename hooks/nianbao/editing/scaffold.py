@@ -31,9 +31,7 @@ def new_report(reports: Path, slug: str, year: int, name: str | None = None, reg
                kind: str | None = None) -> list[Path]:
     if not SLUG.match(slug) or slug in RESERVED_SLUGS:
         raise ScaffoldError(f"机构代码“{slug}”不合规：只能用小写拼音字母、数字和连字符，如 luoyuan-songshan")
-    edition = editions.for_year(year)
-    if edition is None:
-        raise ScaffoldError(f"{year} 年度没有适用的报告格式（gov-2019 适用于 2019–2020 年度）")
+    edition = edition_for_year(year)
     folder = reports / slug
     yml, md = folder / f"{year}.yml", folder / f"{year}.md"
     for path in (yml, md):
@@ -51,6 +49,14 @@ def new_report(reports: Path, slug: str, year: int, name: str | None = None, reg
     yml.write_text(report_text(slug, year, edition, folder), encoding="utf-8")
     md.write_text(narrative_text(edition), encoding="utf-8")
     return written + [yml, md]
+
+
+def edition_for_year(year: int):
+    """The edition a report of `year` is written in; refused where none applies (new and import alike)."""
+    edition = editions.for_year(year)
+    if edition is None:
+        raise ScaffoldError(f"{year} 年度没有适用的报告格式（gov-2019 适用于 2019–2020 年度）")
+    return edition
 
 
 def schema_link(folder: Path, name: str) -> str:

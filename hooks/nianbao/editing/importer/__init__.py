@@ -21,13 +21,14 @@ from ...core.check import check_path
 from ...core.atomic import write_text
 from ..dump import Comments, Raw, report_yaml, scalar
 from ...core.load import RESERVED_SLUGS, SLUG, load_corpus
-from ..scaffold import guess_kind
+from ..scaffold import ScaffoldError, edition_for_year
 from . import solver
+from .identity import Refused, agency_kind
 from .narrative import narrative
 from .source import NotAReport, Source, read_source
 from .tables import cell_text, find_label, read_rows, sections, tokens
 
-__all__ = ["ImportResult", "NotAReport", "import_report", "read_report_source"]
+__all__ = ["ImportResult", "NotAReport", "Refused", "import_report", "read_report_source"]
 
 
 @dataclass
@@ -41,6 +42,7 @@ class ImportResult:
     markdown: str = ""
     comments: dict = field(default_factory=dict)  # (table, row) -> the "提示" comment of its line
     notes: list[str] = field(default_factory=list)  # rows placed by position (damaged labels)
+    existing: list[Path] = field(default_factory=list)  # a dry run's targets that already exist
 
 
 def detect_edition(text: str, year: int):
@@ -201,48 +203,71 @@ def record_headers(text: str, table, data: dict) -> None:
                         data["headers"][f"t2.{row.id}.{col.id}"] = printed.group(0)
 
 
-def refuse_target(folder: Path, targets: list[Path], name: str | None, region: str | None, force: bool) -> None:
+def refuse_target(folder: Path, name: str | None, region: str | None) -> None:
     if not SLUG.match(folder.name) or folder.name in RESERVED_SLUGS:
         raise NotAReport(f"机构代码“{folder.name}”不合规：只能用小写拼音字母、数字和连字符")
-    existing = [p for p in targets if p.exists()]
-    if existing and not force:
-        raise NotAReport(f"{existing[0]} 已存在；确认要覆盖请加 --force")
     if not (folder / "agency.yml").exists() and not (name and region):
         raise NotAReport("新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
+
+
+def refuse_overwrite(targets: list[Path]) -> None:
+    existing = [p for p in targets if p.exists()]
+    if existing:
+        raise NotAReport(f"{existing[0]} 已存在；确认要覆盖请加 --force")
 
 
 def import_report(path: Path, reports: Path, slug: str, year: int, name: str | None = None,
                   region: str | None = None, kind: str | None = None, force: bool = False,
                   dry_run: bool = False) -> ImportResult:
-    """Import one source; `dry_run` reads, checks and counts everything but writes nothing to
-    `reports` (the draft is checked in a scratch copy of the agency's folder)."""
+    """Import one source; `dry_run` reads, checks and counts everything, an existing report too,
+    but writes nothing to `reports` (the draft is checked in a scratch copy of the agency's folder).
+    `force` overwrites an existing report and imports a source that contradicts the command."""
+    try:
+        edition_for_year(year)
+    except ScaffoldError as err:  # the years `nianbao new` refuses
+        raise Refused(str(err)) from None
     folder = reports / slug
     targets = [folder / f"{year}.yml", folder / f"{year}.md"]
-    refuse_target(folder, targets, name, region, force)
-    if dry_run:
-        with tempfile.TemporaryDirectory(prefix="nianbao-import-") as scratch:
-            if folder.is_dir():
-                shutil.copytree(folder, Path(scratch) / slug)
-            result = import_report(path, Path(scratch), slug, year, name, region, kind, force=True)
-            result.written = []
-            return result
+    refuse_target(folder, name, region)
     source = read_source(path)
-    earlier = load_corpus(reports, only={slug}).reports if folder.is_dir() else []  # read only: no rules needed
-    result = read_report_source(source, year, next((r for r in earlier if r.year == year - 1), None))
+    corpus = load_corpus(reports, only={slug}) if folder.is_dir() else None  # read only: no rules needed
+    known = corpus.agencies.get(slug) if corpus else None
+    kind = agency_kind(source, year, slug, known, name, kind, force)  # a wrong --year first, then "已存在"
+    if not (force or dry_run):
+        refuse_overwrite(targets)
+    previous = next((r for r in corpus.reports if r.year == year - 1), None) if corpus else None
+    result = read_report_source(source, year, previous)
+    if not dry_run:
+        return write_draft(result, source, path, reports, slug, year, (name, kind, region))
+    existing = [t for t in targets if t.exists()]
+    with tempfile.TemporaryDirectory(prefix="nianbao-import-") as scratch:
+        if folder.is_dir():
+            shutil.copytree(folder, Path(scratch) / slug)
+        result = write_draft(result, source, path, Path(scratch), slug, year, (name, kind, region))
+    result.written, result.existing = [], existing
+    return result
+
+
+def write_draft(result: ImportResult, source: Source, path: Path, reports: Path, slug: str, year: int,
+                agency: tuple) -> ImportResult:
+    """The draft's files (and a new agency's agency.yml) written into `reports`, then checked."""
+    folder = reports / slug
+    targets = [folder / f"{year}.yml", folder / f"{year}.md"]
     data = dict(result.data)
     data.update({"agency": slug, "year": year, "title": source.meta.get("title")})
     for key in ("published", "source_url", "index_no", "doc_no"):
         if source.meta.get(key):
             data[key] = source.meta[key]
     edition = editions.get(result.edition)
+    folder.mkdir(parents=True, exist_ok=True)
     text = report_yaml(data, edition, comments=Comments(
         header=[f"# 由 nianbao import 从 {path.name} 导入：请逐格对照原文核对",
                 f"# 写作 {{{UNCERTAIN_KEY}: …}} 的单元格导入时未能确定：改为原文的数字，原文确为空白时改为 null"],
         trailing=result.comments), blank_meta=True)
-    folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "agency.yml").exists():
+        name, kind, region = agency
         write_text(folder / "agency.yml", "".join(f"{key}: {scalar(value)}\n" for key, value in
-                                                    (("name", name), ("kind", kind or guess_kind(name)), ("region", region))))
+                                                    (("name", name), ("kind", kind), ("region", region))))
         result.written.append(folder / "agency.yml")
     write_text(targets[0], text)
     write_text(targets[1], result.markdown)
@@ -251,4 +276,3 @@ def import_report(path: Path, reports: Path, slug: str, year: int, name: str | N
     result.problems = [p for p in checked.problems if Path(p.path).name in (targets[0].name, targets[1].name)
                        and p.rule not in ("BLANK", "UNCERTAIN")]  # uncertain cells are listed on their own
     return result
-
