@@ -1,5 +1,5 @@
 """`nianbao import` checks the command against the source, reads an existing report in a dry
-run, and splits headings from the text run into them (issue 27)."""
+run, writes what `nianbao new` writes, and splits headings from the text run into them (issue 27)."""
 
 from __future__ import annotations
 
@@ -170,3 +170,18 @@ def test_a_dry_run_reads_and_checks_a_report_that_exists(repo_reports, capsys):
     code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021",
                          "--reports", repo_reports)
     assert code == 1 and "已存在" in err
+
+
+# -- the schema line ---------------------------------------------------------------
+
+def test_imported_files_start_as_new_files_do(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    assert main(["new", "other-town", "2021", "--name", "某县某镇人民政府", "--region", "某省/某县",
+                 "--reports", str(reports)]) == 0
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021", *PINGTAN,
+                         "--reports", reports)
+    assert code == 0
+    for name in ("agency.yml", "2021.yml"):
+        first = (reports / "pingtan" / name).read_text(encoding="utf-8").splitlines()[0]
+        assert first == (reports / "other-town" / name).read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=../../docs/schemas/")

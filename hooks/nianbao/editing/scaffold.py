@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from ..core import editions
-from .dump import Comments, report_yaml
+from .dump import Comments, report_yaml, scalar
 from ..core.load import RESERVED_SLUGS, SLUG
 from ..data.schemas import file_name
 
@@ -43,8 +43,7 @@ def new_report(reports: Path, slug: str, year: int, name: str | None = None, reg
         if not (name and region):
             raise ScaffoldError("新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
         folder.mkdir(parents=True, exist_ok=True)
-        agency.write_text(f"# yaml-language-server: $schema={schema_link(folder, 'agency.schema.json')}\n"
-                          f"name: {name}\nkind: {kind or guess_kind(name)}\nregion: {region}\n", encoding="utf-8")
+        agency.write_text(agency_text(folder, name, kind or guess_kind(name), region), encoding="utf-8")
         written.append(agency)
     yml.write_text(report_text(slug, year, edition, folder), encoding="utf-8")
     md.write_text(narrative_text(edition), encoding="utf-8")
@@ -64,11 +63,26 @@ def schema_link(folder: Path, name: str) -> str:
     return Path(os.path.relpath(repo / SCHEMA_DIR / name, folder.resolve())).as_posix()
 
 
+def schema_comment(folder: Path, name: str) -> str:
+    """The first line of every YAML file `new` and `import` write: editors' YAML tooling finds the
+    JSON Schema of `docs/schemas/<name>` through it."""
+    return f"# yaml-language-server: $schema={schema_link(folder, name)}"
+
+
+def report_schema_comment(folder: Path, edition) -> str:
+    return schema_comment(folder, file_name(edition.id))
+
+
+def agency_text(folder: Path, name: str, kind: str, region: str) -> str:
+    return "\n".join([schema_comment(folder, "agency.schema.json")] +
+                     [f"{key}: {scalar(value)}" for key, value in (("name", name), ("kind", kind), ("region", region))]) + "\n"
+
+
 def report_text(slug: str, year: int, edition, folder: Path) -> str:
     data = {"agency": slug, "year": year, "edition": edition.id}
     for tid, table in edition.tables.items():
         data[tid] = {row.id: [None] * len(table.columns_of(row.id)) for row in table.rows}
-    header = [f"# yaml-language-server: $schema={schema_link(folder, file_name(edition.id))}",
+    header = [report_schema_comment(folder, edition),
               f"# {year} 年度报告（{edition.id}）：按原文逐格填写，原文空白的单元格保持 null，不要填 0"]
     return report_yaml(data, edition, comments=Comments(header=header), blank_meta=True)
 

@@ -19,9 +19,9 @@ from ...core import editions
 from ...core.model import UNCERTAIN_KEY
 from ...core.check import check_path
 from ...core.atomic import write_text
-from ..dump import Comments, Raw, report_yaml, scalar
+from ..dump import Comments, Raw, report_yaml
 from ...core.load import RESERVED_SLUGS, SLUG, load_corpus
-from ..scaffold import ScaffoldError, edition_for_year
+from ..scaffold import ScaffoldError, agency_text, edition_for_year, report_schema_comment
 from . import solver
 from .identity import Refused, agency_kind
 from .narrative import narrative
@@ -261,13 +261,12 @@ def write_draft(result: ImportResult, source: Source, path: Path, reports: Path,
     edition = editions.get(result.edition)
     folder.mkdir(parents=True, exist_ok=True)
     text = report_yaml(data, edition, comments=Comments(
-        header=[f"# 由 nianbao import 从 {path.name} 导入：请逐格对照原文核对",
+        header=[report_schema_comment(folder, edition), f"# 由 nianbao import 从 {path.name} 导入：请逐格对照原文核对",
                 f"# 写作 {{{UNCERTAIN_KEY}: …}} 的单元格导入时未能确定：改为原文的数字，原文确为空白时改为 null"],
         trailing=result.comments), blank_meta=True)
     if not (folder / "agency.yml").exists():
         name, kind, region = agency
-        write_text(folder / "agency.yml", "".join(f"{key}: {scalar(value)}\n" for key, value in
-                                                    (("name", name), ("kind", kind), ("region", region))))
+        write_text(folder / "agency.yml", agency_text(folder, name, kind, region))
         result.written.append(folder / "agency.yml")
     write_text(targets[0], text)
     write_text(targets[1], result.markdown)
