@@ -144,6 +144,9 @@ def test_the_existing_agency_file_decides_and_is_checked(repo_reports, capsys):
     code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021",
                          "--reports", repo_reports, "--dry-run")
     assert code == 2 and "agency.yml 中类型为政府部门" in err and "原文是人民政府的报告" in err
+    code, out, err = run(capsys, SAMPLES / "pingtan-2021.txt", "--agency", "pingtan", "--year", "2021",
+                         "--name", "平潭县人民政府", "--reports", repo_reports, "--dry-run")
+    assert code == 2 and "agency.yml 中名称为“平潭综合实验区管理委员会”，--name 为“平潭县人民政府”" in err
 
 
 def test_the_name_decides_only_where_the_source_says_nothing(tmp_path):
@@ -153,6 +156,35 @@ def test_the_name_decides_only_where_the_source_says_nothing(tmp_path):
                       encoding="utf-8")
     import_report(source, tmp_path / "reports", "pingtan", 2021, name="平潭综合实验区管理委员会", region="福建省/平潭综合实验区")
     assert "kind: 政府部门" in (tmp_path / "reports/pingtan/agency.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("title, agency, kind, year", [
+    ("平潭综合实验区2021年度政府信息公开工作年度报告", "平潭综合实验区", "人民政府", 2021),
+    ("淮安市人民政府2024 年政府信息公开工作年度报告", "淮安市人民政府", "人民政府", 2024),
+    ("罗源县松山镇2019年政府信息公开工作年度报告", "罗源县松山镇", "乡镇", 2019),
+    ("鼓楼区温泉街道2020年政府信息公开工作年度报告", "鼓楼区温泉街道", "街道", 2020),
+    ("福州市教育局2021年政府信息公开工作年度报告", "福州市教育局", "政府部门", 2021),
+    ("福州市人民政府办公厅关于2021年政府信息公开工作年度报告", "福州市人民政府办公厅", "政府部门", 2021),
+    ("福州经济技术开发区2021年政府信息公开工作年度报告", "福州经济技术开发区", None, 2021),
+    ("2021年政府信息公开工作年度报告_福州市", "", None, 2021),
+])
+def test_what_a_title_says_of_its_agency(title, agency, kind, year):
+    from nianbao.editing.importer.identity import printed
+    from nianbao.editing.importer.source import Source
+
+    said = printed(Source(text="", mode="flow", meta={"title": title}))
+    assert (said.agency, said.kind, said.title_year) == (agency, kind, year)
+
+
+def test_titles_and_periods_are_read_in_linear_time():
+    import time
+
+    from nianbao.editing.importer.identity import printed
+    from nianbao.editing.importer.source import Source
+
+    started = time.perf_counter()
+    printed(Source(text="统计期限" + "自 2021 年" * 20000, mode="flow", meta={"title": "2021 年度 " * 20000}))
+    assert time.perf_counter() - started < 2  # a generous budget: a backtracking pattern takes minutes
 
 
 # -- a dry run reads an existing report --------------------------------------------

@@ -26,7 +26,8 @@ TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s{0,3}年度?\s{0,3}(?:政府信息�
 PERIOD = re.compile(r"统计(?:期限|期间|时限|区间)\D{0,6}?((?:19|20)\d{2})\s{0,3}年\s{0,3}0?1\s{0,3}月\s{0,3}0?1\s{0,3}日")
 # How the name in a title ends, and what kind of agency that makes (most specific first).
 ENDINGS = [
-    (("管理委员会", "管委会"), None),  # a zone's committee may be its government or a department
+    # a zone's committee may be its government, a department or neither
+    (("管理委员会", "管委会", "开发区", "园区", "高新区"), None),
     (("镇人民政府", "乡人民政府", "镇政府", "乡政府"), "乡镇"),
     (("街道办事处", "街道"), "街道"),
     (("人民政府", "政府"), "人民政府"),
@@ -57,7 +58,7 @@ def printed(source: Source) -> Printed:
     match = TITLE_YEAR.search(found.title)
     if match:
         found.title_year = int(match.group(1))
-        found.agency = found.title[:match.start()].strip(" ：:_-|")
+        found.agency = found.title[:match.start()].strip(" ：:_-|").removesuffix("关于")
     match = PERIOD.search(source.text[:20000])
     if match:
         found.period_year = int(match.group(1))
