@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="从已发布的报告（网页、复制的文字、PDF）导入为草稿",
                               description="读取已发布的报告，写出 reports/<机构代码>/<年度>.yml 和 .md；"
-                                          "无法确定的单元格留空并加注释，列在汇总中")
+                                          "无法确定的单元格写作 {uncertain: …}（检查报错，直到对照原文确认），列在汇总中")
     imp.add_argument("source", metavar="来源文件", nargs="?",
                      help="保存的网页（.html）、复制的文字（.txt）、PDF 或 Word（.docx；有 LibreOffice 时也可 .doc/.wps）")
     imp.add_argument("--manifest", metavar="清单.csv",
@@ -82,9 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--year", type=int, metavar="年度")
     imp.add_argument("--name", help="机构全称（新机构必填）")
     imp.add_argument("--region", help="所属地区，如 福建省/福州市/罗源县（新机构必填）")
-    imp.add_argument("--kind", choices=list(AGENCY_KINDS), help="机构类型（默认按名称推断）")
+    imp.add_argument("--kind", choices=list(AGENCY_KINDS),
+                     help="机构类型（默认用已有的 agency.yml 或按原文标题判断，都看不出时按名称推断）")
     imp.add_argument("--reports", default="reports", help="报告目录（默认 reports）")
-    imp.add_argument("--force", action="store_true", help="覆盖已有的报告")
+    imp.add_argument("--force", action="store_true",
+                     help="覆盖已有的报告；原文的年度、机构名称或类型与命令不符时也照样导入")
     imp.set_defaults(run=run_import)
 
     export = commands.add_parser("export", help="导出开放数据（CSV、JSON）",
