@@ -361,7 +361,7 @@ def test_a_failing_worker_stops_the_build_with_its_file_and_leaves_no_site(corpu
 def test_a_bad_shard_setting_stops_the_build_saying_how_to_write_it(corpus, tmp_path):
     done = build(corpus, tmp_path / "site", "off", shard="4/3")
     assert done.returncode != 0
-    assert "NIANBAO_SHARD 应写成“第几片/共几片”，如 2/4，且 1 ≤ K ≤ N；现为“4/3”" in done.stderr
+    assert "环境变量 NIANBAO_SHARD=“4/3”无效：应写成“第几片/共几片”，如 2/4，且 1 ≤ K ≤ N" in done.stderr
 
 
 def test_serve_rebuilds_a_saved_report_from_the_cache(tmp_path):

@@ -14,6 +14,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import settings
+
 PACKAGE = Path(__file__).resolve().parent.parent  # the whole nianbao package: code, editions, theme, templates
 
 ENGINE_PACKAGES = ("mkdocs", "properdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3", "segno",
@@ -44,13 +46,8 @@ def shard_index(unit: str, count: int) -> int:
 
 def parse_shard(value: str | None) -> Shard:
     """NIANBAO_SHARD=K/N (1 ≤ K ≤ N); unset or empty is the whole site. Raises ValueError in Chinese."""
-    value = (value or "").strip()
-    if not value:
-        return WHOLE
-    number, slash, count = value.partition("/")
-    if not (slash and number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
-        raise ValueError(f"NIANBAO_SHARD 应写成“第几片/共几片”，如 2/4，且 1 ≤ K ≤ N；现为“{value}”")
-    return Shard(int(number), int(count))
+    numbers = settings.shard_numbers(value)
+    return WHOLE if numbers is None else Shard(*numbers)
 
 
 def unit_of(src_uri: str, unit: str | None) -> str:
@@ -107,7 +104,4 @@ def fingerprint(config_file: str, site_url: str | None, docs: list[str]) -> str:
 
 
 def job_count() -> int:
-    setting = os.environ.get("NIANBAO_JOBS", "").strip()
-    if setting.isdigit() and int(setting) > 0:
-        return int(setting)
-    return os.cpu_count() or 1
+    return settings.jobs()

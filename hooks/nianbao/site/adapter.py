@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from ..build import oldsite, pagebuild
+from ..core import oserrors, project, settings
 from ..core.check import Result, check_path
 from ..core.checkcache import check_cached
 from ..build.units import job_count
@@ -31,10 +32,7 @@ GENERATED: set[str] = set()  # source URIs of the pages made from report data
 
 def reports_dir(config) -> Path:
     """`reports/` beside mkdocs.yml; NIANBAO_REPORTS points a build elsewhere."""
-    override = os.environ.get("NIANBAO_REPORTS")
-    if override:
-        return Path(override)
-    return Path(config.config_file_path).resolve().parent / "reports"
+    return project.reports_dir(Path(config.config_file_path).resolve().parent)
 
 
 def pin_build_date(config) -> None:
@@ -58,11 +56,7 @@ def report_year(path: str) -> int | None:
 
 def preview_target() -> tuple[str | None, int | None]:
     """NIANBAO_ONLY=slug or slug/year limits a build to one agency or one report (fast previews)."""
-    value = os.environ.get("NIANBAO_ONLY", "").strip().strip("/")
-    if not value:
-        return None, None
-    slug, _, year = value.partition("/")
-    return slug, int(year) if year.isdigit() else None
+    return settings.only()
 
 
 def check_reports(config, clean: bool = False) -> Result:
@@ -70,7 +64,11 @@ def check_reports(config, clean: bool = False) -> Result:
     from mkdocs.exceptions import PluginError
 
     gc.unfreeze()  # a previous build of `mkdocs serve`: its objects may be collected now
-    pagebuild.start(config, clean)
+    try:
+        settings.validate()
+        pagebuild.start(config, clean)
+    except (ValueError, OSError) as err:  # a bad NIANBAO_* value, a cache that cannot be made
+        raise PluginError(str(err) if isinstance(err, ValueError) else oserrors.describe(err)) from err
     only, year = preview_target()
     folder, wanted = reports_dir(config), {only} if only else None
     if pagebuild.BUILD.checks is None:
@@ -80,6 +78,9 @@ def check_reports(config, clean: bool = False) -> Result:
         log.info(f"读取并检查了 {pagebuild.BUILD.checks.read} 个机构的报告，"
                  f"{pagebuild.BUILD.checks.reused} 个机构未改动，检查结果取自构建缓存")
     if only:
+        missing = settings.missing_preview(result.corpus, only, year)
+        if missing:
+            raise PluginError(missing)
         keep = {year, year - 1} if year else None  # the year before, for the cross-year rules
         if keep:
             result.corpus.reports = [r for r in result.corpus.reports if r.year in keep]
@@ -230,11 +231,11 @@ SERVE_INDEX_LIMIT = 500  # reports; a larger preview skips the search index unle
 def build_search(config, result: Result | None, serving: bool = False) -> None:
     """The Pagefind index over the finished site. NIANBAO_SEARCH=off skips it; `mkdocs serve` of a
     large repo skips it too unless NIANBAO_SEARCH=on, so an editor's preview rebuilds in seconds."""
-    setting = os.environ.get("NIANBAO_SEARCH", "").lower()
-    if result is None or setting in ("off", "0", "no", "false"):
+    setting = settings.search()
+    if result is None or setting == "off":
         log.info("未生成搜索索引（NIANBAO_SEARCH=off）")
         return
-    if serving and setting not in ("on", "1", "yes") and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
+    if serving and setting != "on" and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
         log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
         return
     from ..build.buildcache import PageCache

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -30,6 +29,7 @@ from html import escape
 from pathlib import Path
 
 from ..build.buildcache import PageCache
+from ..core import settings
 from ..core.check import Result
 from ..core.model import Report
 from .pages import report_title
@@ -88,8 +88,7 @@ def run_pagefind(folder: Path, output: Path) -> None:
 
 
 def bundle_limit() -> int:
-    setting = os.environ.get("NIANBAO_SEARCH_BUNDLE", "").strip()
-    return int(setting) if setting.isdigit() and int(setting) > 0 else BUNDLE_REPORTS
+    return settings.search_bundle(BUNDLE_REPORTS)
 
 
 def bundles(result: Result) -> dict[str, list[Report]]:
