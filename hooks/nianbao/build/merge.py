@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core import settings
 from .pagebuild import HANDOFF, STAMP
 
 
@@ -52,9 +53,22 @@ def stamp_problems(folders: list[Path], stamps: list[dict]) -> list[str]:
         if numbers.count(number) != 1:
             places = [str(f) for f, n in zip(folders, numbers) if n == number]
             problems.append(f"分片 {number}/{count} " + (f"出现了 {len(places)} 次：{'、'.join(places)}" if places else "缺少"))
-    if len({(s.get("fingerprint"), s.get("reports")) for s in stamps}) != 1:
-        problems.append("各分片不是由同一版本的代码、配置和报告构建的（指纹或报告数不同），请用同一提交重新构建")
+    problems += differing(folders, stamps, "fingerprint", "代码、配置或组件版本")
+    problems += differing(folders, stamps, "data", "报告数据")
+    if not problems:
+        problems += differing(folders, stamps, "reports", "报告数")
     return problems
+
+
+def differing(folders: list[Path], stamps: list[dict], key: str, what: str) -> list[str]:
+    """The shards grouped by one field of their stamps, if they do not all agree."""
+    groups: dict = {}
+    for folder, stamp in zip(folders, stamps):
+        groups.setdefault(stamp.get(key), []).append(f"分片 {stamp.get('shard')}（{folder}）")
+    if len(groups) == 1:
+        return []
+    listed = "；".join("、".join(members) for members in groups.values())
+    return [f"各分片的{what}不同，不能合并：{listed} 各自来自不同的{what}。请用同一提交重新构建全部分片"]
 
 
 def copy_tree(source: Path, site: Path, owner: dict[str, Path], problems: list[str]) -> int:
@@ -139,7 +153,7 @@ def run(args) -> int:
     if missing:
         print(f"nianbao: 找不到分片目录“{'、'.join(missing)}”", file=sys.stderr)
         return 2
-    search = os.environ.get("NIANBAO_SEARCH", "").lower() not in ("off", "0", "no", "false")
+    search = settings.search() != "off"
     try:
         result = merge(folders, Path(args.site_dir), search=search)
     except (RuntimeError, OSError) as err:

@@ -137,6 +137,19 @@ def agency_inputs(result):
     return functools.cache(inputs)  # a region's pages ask for the same agencies again
 
 
+def data_digest(result) -> str:
+    """The report data the build read: every agency folder by content (the check's digests where it
+    made them). Shards built from different data must not be merged, though each is consistent."""
+    import hashlib
+
+    read = BUILD.checks.digests if BUILD.checks is not None else {}
+    digest = hashlib.sha256()
+    for slug in sorted(result.corpus.agencies):
+        folder = read.get(slug) or folder_digest(Path(result.corpus.root) / slug)
+        digest.update(f"{slug}\0{folder}\0".encode())
+    return digest.hexdigest()
+
+
 def render(env, config, blocks: dict, result) -> None:
     """Render this build's units on every core (or take them from the cache); nothing is written
     to the site unless all succeed."""
@@ -196,14 +209,15 @@ def finish(config, preview: bool) -> None:
 
 
 def hand_off(result, config) -> None:
-    """A shard's search documents and stamp, for `nianbao merge`."""
+    """A shard's search documents and stamp, for `nianbao merge` (a shard may own no agency at all)."""
     from ..site.search import write_documents
 
     folder = Path(config.site_dir) / HANDOFF
+    folder.mkdir(parents=True, exist_ok=True)
     write_documents(result, folder / "search", owns=lambda slug: BUILD.shard.owns(unit_of("", slug)),
                     shard=BUILD.shard.number)
     stamp = {"shard": BUILD.shard.number, "of": BUILD.shard.count, "fingerprint": BUILD.fingerprint,
-             "reports": len(result.corpus.reports)}
+             "reports": len(result.corpus.reports), "data": data_digest(result)}
     (folder / STAMP).write_text(json.dumps(stamp, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
