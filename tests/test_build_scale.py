@@ -25,8 +25,9 @@ def build_env(cache: Path | str, *, jobs: int = 2, shard: str = "", search: str 
               extra: dict | None = None) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000", NIANBAO_JOBS=str(jobs),
                NIANBAO_SEARCH=search, NIANBAO_CACHE=str(cache), NIANBAO_SHARD=shard,
-               NIANBAO_SITE_URL="https://nianbao.example.org/", NIANBAO_SEARCH_BUNDLE="20", **(extra or {}))
+               NIANBAO_SITE_URL="https://nianbao.example.org/", NIANBAO_SEARCH_BUNDLE="20")
     env.pop("NIANBAO_REPORTS", None)
+    env.update(extra or {})
     return env
 
 

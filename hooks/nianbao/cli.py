@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.check import summarize
+from .core.load import display_path
 from .core.atomic import replace_file, write_text
 from .core.oserrors import CannotWrite, describe, writing
 from .core.project import ProjectError, default_reports, schemas_dir
@@ -139,13 +140,15 @@ def run_check(args: argparse.Namespace) -> int:
 def run_new(args: argparse.Namespace) -> int:
     from .editing.scaffold import ScaffoldError, new_report
 
+    reports = reports_arg(args)
     try:
-        written = new_report(reports_arg(args), args.slug, args.year, args.name, args.region, args.kind)
+        with writing(display_path(reports / args.slug)):
+            written = new_report(reports, args.slug, args.year, args.name, args.region, args.kind)
     except ScaffoldError as err:
         print(f"nianbao: {err}", file=sys.stderr)
-        return 1
+        return 2
     for path in written:
-        print(f"已创建 {path}")
+        print(f"已创建 {display_path(path)}")
     print("按原文填写后运行 `nianbao check` 检查。")
     return 0
 
