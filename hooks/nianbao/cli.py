@@ -12,7 +12,7 @@ from . import __version__
 from .core.check import summarize
 from .core.load import display_path
 from .core.atomic import replace_file, write_text
-from .core.oserrors import CannotWrite, describe, writing
+from .core.oserrors import CannotWrite, describe, file_in_the_way, writing
 from .core.project import ProjectError, default_reports, schemas_dir
 from .core.schema import AGENCY_KINDS
 from .core.settings import SettingError, validate
@@ -125,6 +125,12 @@ def reports_arg(args: argparse.Namespace) -> Path:
     return Path(args.reports) if args.reports else default_reports()
 
 
+def refuse_file_in_the_way(path: Path) -> None:
+    blocking = file_in_the_way(path)
+    if blocking is not None:
+        raise UsageError(f"无法写入“{path}”：其中的“{blocking}”是文件，不是目录；请换一个位置")
+
+
 def run_check(args: argparse.Namespace) -> int:
     targets = resolve(args.paths, "check")
     print(f"检查 {'、'.join(t.describe() for t in targets)}", file=sys.stderr)
@@ -210,9 +216,11 @@ def run_import(args: argparse.Namespace) -> int:
     if not source.is_file():
         print(f"nianbao: 找不到“{source}”", file=sys.stderr)
         return 2
+    reports = reports_arg(args)
     try:
-        result = import_report(source, reports_arg(args), args.agency, args.year, args.name, args.region,
-                               args.kind, args.force, dry_run=args.dry_run)
+        with writing(display_path(reports / args.agency)):
+            result = import_report(source, reports, args.agency, args.year, args.name, args.region,
+                                   args.kind, args.force, dry_run=args.dry_run)
     except NotAReport as err:
         print(f"nianbao: 无法导入：{err}", file=sys.stderr)
         return 1
@@ -261,6 +269,7 @@ def run_export(args: argparse.Namespace) -> int:
             raise UsageError(f"--out“{out}”是目录：请给出文件路径，如 {out / ('cells.csv' if args.format == 'csv-long' else 'reports.csv')}")
         if out.exists() and not args.force:
             raise UsageError(f"{out} 已存在，不会覆盖：换一个文件名，或加 --force 覆盖")
+        refuse_file_in_the_way(out)
     targets = resolve(args.paths, "export")
     reports, agencies, errors = load_targets(targets)
     if errors:
@@ -287,6 +296,7 @@ def run_schema(args: argparse.Namespace) -> int:
     folder = Path(args.out) if args.out else schemas_dir()
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out“{folder}”是文件：请给出放 JSON Schema 的目录（默认为项目的 docs/schemas/）")
+    refuse_file_in_the_way(folder)
     with writing(folder):
         written = write_schemas(folder)
     for path in written:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import settings
+from ..core.oserrors import describe
 from .pagebuild import HANDOFF, STAMP
 
 
@@ -156,9 +157,12 @@ def run(args) -> int:
     search = settings.search() != "off"
     try:
         result = merge(folders, Path(args.site_dir), search=search)
-    except (RuntimeError, OSError) as err:
+    except RuntimeError as err:  # Pagefind failed
         print(f"nianbao: 合并失败：{err}", file=sys.stderr)
         return 1
+    except OSError as err:  # the site folder or the cache cannot be written: the user's to fix
+        print(f"nianbao: 合并失败：{describe(err, args.site_dir)}", file=sys.stderr)
+        return 2
     for problem in result.problems:
         print(f"error[MERGE] {problem}", file=sys.stderr)
     if result.problems:

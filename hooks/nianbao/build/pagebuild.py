@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.oserrors import describe, probe
 from .buildcache import PageCache, cache_root
 from .dataparts import Parts, PieceStore
 from .oldsite import set_aside
@@ -57,6 +58,12 @@ def start(config, clean: bool = False) -> Shard:
         raise PluginError(str(err)) from err
     BUILD = PageBuild(shard=shard)
     root, persistent = cache_root(Path(config.config_file_path).resolve().parent)
+    try:  # a read-only repo or a full disk: told now, not half way
+        probe(root)
+    except OSError as err:
+        raise PluginError(f"构建缓存目录无法写入：{describe(err, root)}（可用 NIANBAO_CACHE 指定别的目录，"
+                          "或设 NIANBAO_CACHE=off 不保留缓存）") from err
+    probe(Path(config.site_dir))
     BUILD.cache = PageCache(root, persistent)
     if persistent:
         from ..core.checkcache import CheckStore

@@ -30,10 +30,30 @@ class CannotWrite(Exception):
     """Writing `path` failed (message in Chinese)."""
 
 
+def file_in_the_way(path: Path) -> Path | None:
+    """The first folder of `path` that exists and is a file (a folder cannot be made there)."""
+    for folder in reversed(path.parents):
+        if folder.exists() and not folder.is_dir():
+            return folder
+    return None
+
+
 def describe(err: OSError, path: str | Path | None = None, doing: str = "写入") -> str:
     path = path if path is not None else err.filename
     advice = ADVICE.get(err.errno, err.strerror or str(err))
     return f"无法{doing}“{path}”：{advice}" if path else f"{doing}失败：{advice}"
+
+
+def probe(folder: Path) -> None:
+    """Raise the OS error that writing into `folder` (made if missing) would raise, before any
+    work is done: a read-only repo, a full disk."""
+    import os
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".nianbao-probe-", dir=folder)
+    os.close(handle)
+    os.unlink(name)
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ ProperDocs by ProperDocs itself.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -59,6 +60,21 @@ def preview_target() -> tuple[str | None, int | None]:
     return settings.only()
 
 
+def told(step):
+    """An OS error of a build step (a read-only folder, a full disk) stops the build with one line
+    naming the path, as MkDocs shows a plugin's error, not a traceback."""
+    @functools.wraps(step)
+    def run(*args, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        except OSError as err:
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"构建停止：{oserrors.describe(err)}") from err
+    return run
+
+
+@told
 def check_reports(config, clean: bool = False) -> Result:
     """Check everything before anything is written; a blocking problem stops the build."""
     from mkdocs.exceptions import PluginError
@@ -66,9 +82,9 @@ def check_reports(config, clean: bool = False) -> Result:
     gc.unfreeze()  # a previous build of `mkdocs serve`: its objects may be collected now
     try:
         settings.validate()
-        pagebuild.start(config, clean)
-    except (ValueError, OSError) as err:  # a bad NIANBAO_* value, a cache that cannot be made
-        raise PluginError(str(err) if isinstance(err, ValueError) else oserrors.describe(err)) from err
+    except ValueError as err:  # a bad NIANBAO_* value
+        raise PluginError(str(err)) from err
+    pagebuild.start(config, clean)
     only, year = preview_target()
     folder, wanted = reports_dir(config), {only} if only else None
     if pagebuild.BUILD.checks is None:
@@ -109,6 +125,7 @@ def check_reports(config, clean: bool = False) -> Result:
     return result
 
 
+@told
 def add_pages(files, config, result: Result):
     from mkdocs.structure.files import InclusionLevel
 
@@ -161,6 +178,7 @@ def prepare_pages(nav, config, files):
     return nav
 
 
+@told
 def render_pages(env, config, result: Result):
     """The generated pages, on every core, before MkDocs writes anything (see renderpool.py)."""
     pagebuild.render(env, config, BLOCKS, result)
@@ -173,6 +191,7 @@ def template_context(context, name: str):
     return context
 
 
+@told
 def finish_site(config, result: Result | None, serving: bool) -> None:
     """After MkDocs' own pages: the generated ones, the data files, then search (or, for a shard,
     what `nianbao merge` needs to make it)."""
