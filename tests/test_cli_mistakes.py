@@ -190,6 +190,8 @@ def buildable(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("where, named", [(".", ".cache/nianbao"), (".cache", ".cache/nianbao"), ("site", "site")],
                          ids=["read-only repo", "cache", "site folder"])
 def test_a_build_that_cannot_write_stops_with_one_line(buildable, where, named, code, advice):
+    for folder in ("site", ".cache"):  # a former site and cache: a read-only folder is one that exists
+        (buildable / folder).mkdir(exist_ok=True)
     done = mkdocs_build(buildable, (str(buildable / where), code))
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
     errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]

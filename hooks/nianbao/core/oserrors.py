@@ -45,13 +45,19 @@ def describe(err: OSError, path: str | Path | None = None, doing: str = "写入"
 
 
 def probe(folder: Path) -> None:
-    """Raise the OS error that writing into `folder` (made if missing) would raise, before any
-    work is done: a read-only repo, a full disk."""
+    """Raise the OS error that writing into `folder` would raise, before any work is done (a
+    read-only repo, a full disk): a file is made and removed there, or in the nearest folder
+    above it that exists (nothing is left behind, no folder made)."""
     import os
     import tempfile
 
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".nianbao-probe-", dir=folder)
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
+    try:
+        handle, name = tempfile.mkstemp(prefix=".nianbao-probe-", dir=existing)
+    except OSError as err:
+        raise type(err)(err.errno, err.strerror, str(folder)) from err
     os.close(handle)
     os.unlink(name)
 
