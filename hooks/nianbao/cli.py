@@ -11,14 +11,15 @@ from pathlib import Path
 from . import __version__
 from .core.check import summarize
 from .core.load import display_path
-from .core.atomic import replace_file, write_text
-from .core.oserrors import CannotWrite, describe, file_in_the_way, writing
-from .core.project import ProjectError, default_reports, schemas_dir
+from .core.atomic import write_text
+from .core.oserrors import CannotWrite, describe, writing
+from .core.project import ProjectError, default_reports
 from .core.schema import AGENCY_KINDS
 from .core.settings import SettingError, validate
 from .core.model import Problem
 from .build import merge
-from .targets import UsageError, check_targets, load_targets, resolve
+from . import outputs
+from .targets import UsageError, check_targets, resolve
 
 # Each command imports its own parts (the importer, the formatter, the exports): `nianbao check`,
 # the one run on every pull request, starts without loading what it does not use.
@@ -91,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--manifest", metavar="清单.csv",
                      help="批量导入：CSV 清单，列为 source,agency,year,name,region,kind（source 相对清单所在目录）")
     imp.add_argument("--dry-run", action="store_true", help="只读取和检查，不写入任何文件")
-    imp.add_argument("--agency", metavar="机构代码")
-    imp.add_argument("--year", type=int, metavar="年度")
+    imp.add_argument("--agency", metavar="机构代码", help="机构代码，即 reports/ 下的机构目录名，如 luoyuan-songshan")
+    imp.add_argument("--year", type=int, metavar="年度", help="报告年度，如 2019")
     imp.add_argument("--name", help="机构全称（新机构必填）")
     imp.add_argument("--region", help="所属地区，如 福建省/福州市/罗源县（新机构必填）")
     imp.add_argument("--kind", choices=list(AGENCY_KINDS), help="机构类型（默认按名称推断）")
@@ -109,13 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="csv-long（默认，每个单元格一行）或 csv-wide（每份报告一行）")
     export.add_argument("--out", required=True, help="输出文件（- 为标准输出）；已有的文件不会覆盖，除非加 --force")
     export.add_argument("--force", action="store_true", help="覆盖已有的输出文件")
-    export.set_defaults(run=run_export)
+    export.set_defaults(run=outputs.run_export)
 
     schema = commands.add_parser("schema", help="生成报告 YAML 的 JSON Schema（供编辑器补全和提示）",
                                  description="按格式定义重新生成 agency.yml 和各格式版本报告 YAML 的 JSON Schema；"
                                              "编辑器（yaml-language-server）据此补全行名、即时提示错误")
     schema.add_argument("--out", metavar="目录", help="输出目录（默认为项目的 docs/schemas/）")
-    schema.set_defaults(run=run_schema)
+    schema.set_defaults(run=outputs.run_schema)
     merge.add_command(commands)
     return parser
 
@@ -123,12 +124,6 @@ def build_parser() -> argparse.ArgumentParser:
 def reports_arg(args: argparse.Namespace) -> Path:
     """--reports as given (relative to the working folder), else the project's reports/."""
     return Path(args.reports) if args.reports else default_reports()
-
-
-def refuse_file_in_the_way(path: Path) -> None:
-    blocking = file_in_the_way(path)
-    if blocking is not None:
-        raise UsageError(f"无法写入“{path}”：其中的“{blocking}”是文件，不是目录；请换一个位置")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -258,50 +253,6 @@ def run_manifest(args: argparse.Namespace) -> int:
         print(summary_line(outcome))
     print(totals(outcomes) + ("（--dry-run：没有写入任何文件）" if args.dry_run else ""))
     return 0 if all(o.ok for o in outcomes) else 1
-
-
-def run_export(args: argparse.Namespace) -> int:
-    from .data.export import long_csv_parts, wide_csv_parts
-
-    out = None if args.out == "-" else Path(args.out)
-    if out is not None:
-        if out.is_dir():
-            raise UsageError(f"--out“{out}”是目录：请给出文件路径，如 {out / ('cells.csv' if args.format == 'csv-long' else 'reports.csv')}")
-        if out.exists() and not args.force:
-            raise UsageError(f"{out} 已存在，不会覆盖：换一个文件名，或加 --force 覆盖")
-        refuse_file_in_the_way(out)
-    targets = resolve(args.paths, "export")
-    reports, agencies, errors = load_targets(targets)
-    if errors:
-        for problem in sorted(errors, key=lambda p: p.sort_key):
-            print(problem.format(), file=sys.stderr)
-        print(f"nianbao: {len(errors)} 个格式问题，有的报告无法读取，未导出（导出不会漏掉报告）：请先运行 `nianbao check` 改正",
-              file=sys.stderr)
-        return 1
-    chunks = (long_csv_parts(reports) if args.format == "csv-long" else wide_csv_parts(reports, agencies))()
-    source = "、".join(t.describe() for t in targets)
-    if out is None:
-        sys.stdout.writelines(chunks)
-        print(f"已导出 {len(reports)} 份报告（{source}）", file=sys.stderr)
-    else:
-        with writing(out):
-            replace_file(out, lambda stream: stream.writelines(chunk.encode("utf-8") for chunk in chunks))
-        print(f"已导出 {len(reports)} 份报告（{source}）到 {out}", file=sys.stderr)
-    return 0
-
-
-def run_schema(args: argparse.Namespace) -> int:
-    from .data.schemas import write_schemas
-
-    folder = Path(args.out) if args.out else schemas_dir()
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out“{folder}”是文件：请给出放 JSON Schema 的目录（默认为项目的 docs/schemas/）")
-    refuse_file_in_the_way(folder)
-    with writing(folder):
-        written = write_schemas(folder)
-    for path in written:
-        print(f"已写入 {path}")
-    return 0
 
 
 def github_line(problem: Problem) -> str:
