@@ -33,7 +33,7 @@ READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml
 # What an entry may hold. A restored CI cache is not this build's own output: an entry naming
 # anything else is refused, so a planted one can never run code (pickle's "restricting globals").
 ALLOWED = {("nianbao.core.model", name) for name in ("stored_cell", "Report", "Agency", "Problem")} | {
-    ("nianbao.core.spec", "edition_named"), ("nianbao.core.held", "layout_named"), ("nianbao.core.checkcache", "Piece"),
+    ("nianbao.core.editions", "edition_named"), ("nianbao.core.held", "layout_named"), ("nianbao.core.checkcache", "Piece"),
     ("decimal", "Decimal"), ("array", "_array_reconstructor"), ("array", "array")}
 
 
