@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from .check import Result, check_corpus
+from .check import Result
 from . import held
 from .load import Corpus, display_path, load_corpus, load_folders, root_entries
 from .model import Agency, Problem, Report
 from .atomic import replace_file
+from .parallel import MIN_AGENCIES_PER_JOB, check_corpus, checked_batches, collector_paused, interleaved
 from ..build.buildcache import prune_files
 from ..build.units import folder_digest, package_digest
 
@@ -115,9 +116,7 @@ def agency_folders(root: Path, only: set[str] | None) -> list[Path]:
 
 
 def check_cached(root: Path, only: set[str] | None, jobs: int, store: CheckStore) -> Result:
-    """The same Result as check.check_path, reading and checking only the folders not in `store`."""
-    from .parallel import collector_paused
-
+    """The same Result as parallel.check_path, reading and checking only the folders not in `store`."""
     # Millions of new objects and no cycles among them: the collector's passes over the growing
     # heap would take two thirds of the time (measured on unpickling 1,000 reports: 0.46 → 0.15 s).
     with collector_paused():
@@ -151,8 +150,6 @@ def store_on_every_core(root: Path, keys: dict[str, str], jobs: int, store: Chec
     reports back from a worker costs about as much as reading them again: through the store the
     workers' writing, which a cold build needs anyway, is the only way back. False: not done (a
     small corpus, or no fork on this system)."""
-    from .parallel import MIN_AGENCIES_PER_JOB, interleaved
-
     if jobs <= 1 or len(keys) < MIN_AGENCIES_PER_JOB * 2 or "fork" not in multiprocessing.get_all_start_methods():
         return False
     shares = [{name: keys[name] for name in share} for share in interleaved(list(keys), jobs)]
@@ -162,8 +159,6 @@ def store_on_every_core(root: Path, keys: dict[str, str], jobs: int, store: Chec
 
 
 def _check_and_store(root: str, keys: dict[str, str], cache: Path) -> None:
-    from .parallel import checked_batches
-
     store, folder = CheckStore(cache), Path(root)
     for names, result in checked_batches(root, list(keys)):
         split = Split(folder, result)

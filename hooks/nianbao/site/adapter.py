@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 
 from ..build import oldsite, pagebuild
-from ..core.check import Result, check_path
+from ..core.check import Result
 from ..core.checkcache import check_cached
+from ..core.parallel import check_path
 from ..build.units import job_count
 from .csp import add_policy
 from .outputs import output_problems
