@@ -22,7 +22,8 @@ from ...core.load import RESERVED_SLUGS, SLUG, load_corpus
 from ..scaffold import guess_kind
 from . import solver
 from .narrative import narrative
-from .source import NotAReport, Source, read_source
+from .base import NotAReport, Source
+from .source import read_source
 from .tables import cell_text, find_label, read_rows, sections, tokens
 
 __all__ = ["ImportResult", "NotAReport", "import_report", "read_report_source"]
