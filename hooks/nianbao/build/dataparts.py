@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.atomic import replace_file
-from .buildcache import prune_files
+from ..core.store import prune_files
 
 LAYOUT = "pieces-v1"
 

@@ -19,7 +19,9 @@ from pathlib import Path
 from .buildcache import PageCache, cache_root
 from .dataparts import Parts, PieceStore
 from .oldsite import set_aside
-from .units import WHOLE, Shard, fingerprint, folder_digest, job_count, parse_shard, unit_of
+from .units import WHOLE, Shard, fingerprint, parse_shard, unit_of
+from ..core.parallel import job_count
+from ..core.store import folder_digest
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 HANDOFF = ".nianbao"  # in a shard's output folder: what `nianbao merge` needs besides the pages

@@ -26,8 +26,7 @@ from .load import Corpus, display_path, load_corpus, load_folders, root_entries
 from .model import Agency, Problem, Report
 from .atomic import replace_file
 from .parallel import MIN_AGENCIES_PER_JOB, check_corpus, checked_batches, collector_paused, interleaved
-from ..build.buildcache import prune_files
-from ..build.units import folder_digest, package_digest
+from .store import folder_digest, package_digest, prune_files
 
 LAYOUT = "checks-v2"  # an entry: the light Piece, then what its reports gave up (held.py)
 READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml", "nh3")) + f" python={sys.version}"

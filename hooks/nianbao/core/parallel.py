@@ -20,9 +20,15 @@ from pathlib import Path
 from .check import Result, agency_groups, check_corpus as check_in_process, check_groups, collect
 from .load import Corpus, load_corpus, load_folders, root_entries
 from .model import Problem
-from ..build.units import job_count
 
 MIN_AGENCIES_PER_JOB = 50  # below this, starting workers costs more than it saves
+
+
+def job_count() -> int:
+    setting = os.environ.get("NIANBAO_JOBS", "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    return os.cpu_count() or 1
 
 
 def check_path(root: str | os.PathLike, only: set[str] | None = None, jobs: int = 1) -> Result:

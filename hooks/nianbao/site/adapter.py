@@ -17,8 +17,7 @@ from pathlib import Path
 from ..build import oldsite, pagebuild
 from ..core.check import Result
 from ..core.checkcache import check_cached
-from ..core.parallel import check_path
-from ..build.units import job_count
+from ..core.parallel import check_path, job_count
 from .csp import add_policy
 from .outputs import output_problems
 from .pages import home_summary, site_pages

@@ -33,7 +33,8 @@ from ..build.buildcache import PageCache
 from ..core.check import Result
 from ..core.model import Report
 from .pages import report_title
-from ..build.units import folder_digest, job_count
+from ..core.parallel import job_count
+from ..core.store import folder_digest
 from .urls import report_uri, url_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
