@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buildcache import PageCache, cache_root
-from .dataparts import Parts, PieceStore
+from .dataparts import PieceStore
+from ..data.parts import Parts
 from .oldsite import set_aside
 from .units import WHOLE, Shard, fingerprint, parse_shard, unit_of
 from ..core.parallel import job_count
