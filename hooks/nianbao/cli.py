@@ -14,7 +14,7 @@ from .core.atomic import replace_file, write_text
 from .core.schema import AGENCY_KINDS
 from .core.model import Problem
 from .core.parallel import Tally, check_tally
-from .build import merge
+from .scale import merge
 
 # Each command imports its own parts (the importer, the formatter, the exports): `nianbao check`,
 # the one run on every pull request, starts without loading what it does not use.

@@ -14,7 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..build import oldsite, pagebuild
+from ..scale import oldsite, pagebuild
 from ..core.check import Result
 from ..core.checkcache import check_cached
 from ..core.parallel import check_path, job_count
@@ -237,7 +237,7 @@ def build_search(config, result: Result | None, serving: bool = False) -> None:
     if serving and setting not in ("on", "1", "yes") and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
         log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
         return
-    from ..build.buildcache import PageCache
+    from ..scale.buildcache import PageCache
     from .search import build_index
 
     from mkdocs.exceptions import PluginError

@@ -29,7 +29,7 @@ from importlib.metadata import version
 from html import escape
 from pathlib import Path
 
-from ..build.buildcache import PageCache
+from ..scale.buildcache import PageCache
 from ..core.check import Result
 from ..core.model import Report
 from .pages import report_title
