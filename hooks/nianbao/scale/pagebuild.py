@@ -76,7 +76,7 @@ def owns(unit: str | None, src_uri: str) -> bool:
 
 def add_page(config, page) -> object:
     """The MkDocs file for a generated page: deferred to the workers, and theirs if this shard's."""
-    from ..site.deferred import deferred_file
+    from .deferred import deferred_file
 
     file = deferred_file(config, page.src_uri, page.content)
     claim(page)
@@ -101,7 +101,7 @@ def claim(page) -> bool:
 
 def placeholder(config, src_uri: str) -> object:
     """A file another shard writes: links to it resolve, this build does not write it."""
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     return Deferred.generated(config, src_uri, content="")
 
@@ -110,7 +110,7 @@ def prepare(nav, files, config) -> None:
     """Every deferred page gets its MkDocs page object (the nav made those of its own entries)."""
     from mkdocs.structure.pages import Page
 
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     BUILD.nav, BUILD.files = nav, files
     for file in files:
@@ -171,7 +171,7 @@ def render(env, config, blocks: dict, result) -> None:
 
 def sitemap_pages(files) -> list:
     """The sitemap lists every page of the site, the deferred ones in their place among the others."""
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     return [f for f in files if (f.is_documentation_page() or isinstance(f, Deferred))
             and f.inclusion.is_included() and f.page is not None]
@@ -200,7 +200,7 @@ def finish(config, preview: bool) -> None:
 
 def hand_off(result, config) -> None:
     """A shard's search documents and stamp, for `nianbao merge`."""
-    from ..site.search import write_documents
+    from .search import write_documents
 
     folder = Path(config.site_dir) / HANDOFF
     write_documents(result, folder / "search", owns=lambda slug: BUILD.shard.owns(unit_of("", slug)),

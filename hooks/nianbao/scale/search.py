@@ -29,13 +29,13 @@ from importlib.metadata import version
 from html import escape
 from pathlib import Path
 
-from ..scale.buildcache import PageCache
+from .buildcache import PageCache
 from ..core.check import Result
 from ..core.model import Report
-from .pages import report_title
+from ..site.pages import report_title
 from ..core.parallel import job_count
 from ..core.store import folder_digest
-from .urls import report_uri, url_of
+from ..site.urls import report_uri, url_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BUNDLE = "pagefind"

@@ -1,8 +1,9 @@
 """The adapter between the library and MkDocs (or its drop-in fork ProperDocs).
 
-Only this module, pagebuild.py and renderpool.py (the generated pages' share of the build) and
-the hook file know MkDocs' objects; under `properdocs` the `mkdocs.*` imports are redirected to
-ProperDocs by ProperDocs itself.
+Only the modules of this folder (this one, pagebuild.py, renderpool.py and deferred.py: the
+generated pages' share of the build) and the hook file know MkDocs' objects; site/ makes the pages
+as plain text. Under `properdocs` the `mkdocs.*` imports are redirected to ProperDocs by ProperDocs
+itself.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..scale import oldsite, pagebuild
+from . import oldsite, pagebuild
 from ..core.check import Result
 from ..core.checkcache import check_cached
 from ..core.parallel import check_path, job_count
-from .csp import add_policy
-from .outputs import output_problems
-from .pages import home_summary, site_pages
-from .urls import SiteInfo
+from ..site.csp import add_policy
+from ..site.outputs import output_problems
+from ..site.pages import home_summary, site_pages
+from ..site.urls import SiteInfo
 from ..core.safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -237,7 +238,7 @@ def build_search(config, result: Result | None, serving: bool = False) -> None:
     if serving and setting not in ("on", "1", "yes") and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
         log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
         return
-    from ..scale.buildcache import PageCache
+    from .buildcache import PageCache
     from .search import build_index
 
     from mkdocs.exceptions import PluginError
