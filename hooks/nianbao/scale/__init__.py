@@ -1,1 +1,1 @@
-"""How a build scales: worker processes, the build cache, shards and their merge."""
+"""The site build at scale: the MkDocs adapter, worker processes, the build cache, shards and their merge, search."""
