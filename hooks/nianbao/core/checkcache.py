@@ -4,7 +4,7 @@ rebuild reads and checks only the agencies whose files changed.
 Every rule looks at one agency at a time (parallel.py relies on the same), so what an agency's
 check finds depends on its folder alone, on the code that reads and checks it, and on the paths the
 problems are shown with: those are the key. An entry that cannot be read is checked again, never
-trusted. The entries live beside the page cache (buildcache.py) and are pruned with it.
+trusted. The entries live beside the page cache (scale/buildcache.py) and are pruned with it.
 """
 
 from __future__ import annotations
