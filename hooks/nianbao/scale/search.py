@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .buildcache import PageCache
 from ..core.check import Result
+from ..core.markup import plain_text
 from ..core.model import Report
 from ..site.pages import report_title
 from ..core.parallel import job_count
@@ -42,14 +43,6 @@ BUNDLE = "pagefind"
 BUNDLE_REPORTS = 1000  # Pagefind's indexing memory and a query's download both grow with a bundle
 MANIFEST = "search-bundles.json"
 PART = "nianbao-bundle-{shard}.json"  # beside a bundle's documents: what the search page says of it
-
-
-def plain_text(markdown: str) -> str:
-    text = re.sub(r"<[^>]+>", " ", markdown)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\{\{\s*t[234]\s*\}\}", " ", text)
-    text = re.sub(r"^[#>\-*+\s]+", "", text, flags=re.M)
-    return re.sub(r"[*_`|]+", "", text)
 
 
 def document(report: Report, agency) -> str:
