@@ -37,6 +37,7 @@ class Part:
     html: str
     heading: Heading | None = None
     section: str | None = None  # a statutory section's number, for its heading
+    table: str | None = None  # where an editor placed a table ({{ t3 }})
 
 
 class Narrative:
@@ -57,29 +58,50 @@ class Narrative:
 
 
 def render(report: Report, problems: list[Problem]) -> tuple[str, list[Heading]]:
+    parts, ids = blocks(report.narrative, set(report.tables))
+    for part in parts:
+        if part.table:
+            part.html = render_table(report, part.table, problems)
+    place_tables(report, problems, parts, {part.table for part in parts if part.table}, ids)
+    return "".join(part.html for part in parts), [part.heading for part in parts if part.heading]
+
+
+def blocks(text: str, tables: set[str], clean=clean_narrative) -> tuple[list[Part], Ids]:
+    """The narrative's top-level blocks as page HTML, each cleaned on its own; a paragraph that
+    only places one of `tables` (`{{ t3 }}`, its first) is left for the table."""
     md = markup.parser()
     parts: list[Part] = []
-    placed: set[str] = set()
     ids = Ids()
-    for group in top_level(md.parse(report.narrative)):
+    for group in top_level(md.parse(text)):
         first = group[0]
         if first.type == "paragraph_open" and len(group) == 3:
             marker = markup.MARKER.fullmatch(group[1].content.strip())
-            if marker and marker.group(1) in report.tables and marker.group(1) not in placed:
-                placed.add(marker.group(1))
-                parts.append(Part(render_table(report, marker.group(1), problems)))
+            if marker and marker.group(1) in tables and not any(p.table == marker.group(1) for p in parts):
+                parts.append(Part("", table=marker.group(1)))
                 continue
         if first.type == "heading_open":
             inline = group[1]
             section = SECTION.match(inline.content)
             number = section.group(1) if section else None
             heading = Heading(int(first.tag[1]), ids.make(number), escape(heading_text(inline)))
-            inner = clean_narrative(md.renderer.renderInline(inline.children or [], md.options, {}))
+            inner = clean(md.renderer.renderInline(inline.children or [], md.options, {}))
             parts.append(Part(f'<{first.tag} id="{heading.id}">{inner}</{first.tag}>\n', heading, number))
             continue
-        parts.append(Part(clean_narrative(md.renderer.render(group, md.options, {}))))
-    place_tables(report, problems, parts, placed, ids)
-    return "".join(part.html for part in parts), [part.heading for part in parts if part.heading]
+        for token in group:
+            aligned(token)
+        parts.append(Part(clean(md.renderer.render(group, md.options, {}))))
+    return parts, ids
+
+
+def aligned(token) -> None:
+    """A table cell's alignment as `align`, which the allow-list keeps, not as a style; a code
+    block without its info string as a class (the page highlights no code)."""
+    if token.type == "fence":
+        token.info = ""
+    style = token.attrs.get("style") if token.attrs else None
+    if style and token.type in ("th_open", "td_open"):
+        del token.attrs["style"]
+        token.attrSet("align", str(style).removeprefix("text-align:"))
 
 
 class Ids:
