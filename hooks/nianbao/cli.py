@@ -283,7 +283,7 @@ def check_target(target: Path):
     if (target / "agency.yml").exists() or any(target.glob("*.yml")):
         result = check_path(target.parent, only={target.name})
         return result, lambda p: True
-    if (target / "reports").is_dir():
+    if target.name != "reports" and (target / "reports").is_dir():  # the repo: its reports/, never reports/reports/
         target = target / "reports"
     return check_tally(target), lambda p: True
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..core import editions
 from .dump import Comments, report_yaml
-from ..core.load import RESERVED_SLUGS, SLUG
+from ..core.load import SLUG, reserved_slug
 from ..data.schemas import file_name
 
 SCHEMA_DIR = "docs/schemas"
@@ -29,7 +29,7 @@ def guess_kind(name: str) -> str:
 
 def new_report(reports: Path, slug: str, year: int, name: str | None = None, region: str | None = None,
                kind: str | None = None) -> list[Path]:
-    if not SLUG.match(slug) or slug in RESERVED_SLUGS:
+    if not SLUG.match(slug) or reserved_slug(slug):
         raise ScaffoldError(f"机构代码“{slug}”不合规：只能用小写拼音字母、数字和连字符，如 luoyuan-songshan")
     edition = editions.for_year(year)
     if edition is None:

@@ -112,6 +112,12 @@ def check_reports(config, clean: bool = False) -> Result:
 def add_pages(files, config, result: Result):
     from mkdocs.structure.files import InclusionLevel
 
+    linked = linked_sources(files, config)
+    if linked:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{linked[0]} 是符号链接或指向 docs/ 之外：网站的页面和文件只能是 docs/ 中的文件本身"
+                          f"（共 {len(linked)} 个）")
     info = SiteInfo(name=config.site_name, url=config.site_url or None)
     BLOCKS.clear()
     pages = site_pages(result, info)
@@ -142,6 +148,21 @@ def add_pages(files, config, result: Result):
         files.append(file)
     add_attachments(files, config, result)
     return files
+
+
+def linked_sources(files, config) -> list[str]:
+    """The hand-written pages and files that are links or lie outside docs/: MkDocs would publish
+    whatever they point at (reports/ is checked by the loader itself)."""
+    docs = Path(config.docs_dir).resolve()
+    linked = []
+    for file in files:
+        source = getattr(file, "abs_src_path", None)
+        if source is None or not file.src_dir or Path(file.src_dir).resolve() != docs:
+            continue  # generated, or the theme's own
+        path = Path(source)
+        if path.is_symlink() or not path.resolve().is_relative_to(docs):
+            linked.append(f"docs/{file.src_uri}")
+    return linked
 
 
 def add_attachments(files, config, result: Result) -> None:
