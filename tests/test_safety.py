@@ -7,11 +7,14 @@ rendered narrative is compared with what a real browser makes of it in test_atta
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from nianbao.core.check import check_path
 from nianbao.core.markup import MAX_BYTES, plain_text
 from nianbao.core.safety import check_markdown, clean_html, url_is_unsafe
+from nianbao.site.narrative import blocks
 
 from conftest import report_data, write_report
 
@@ -85,6 +88,19 @@ def test_plain_report_markup_and_code_are_fine():
 
 def test_an_oversized_narrative_is_one_located_error_and_is_not_parsed():
     assert located("[" * (MAX_BYTES + 1)) == [("FMT-MD", 1, 1)]
+
+
+def test_unended_link_destinations_are_refused_before_the_parser_reads_them():
+    # `](` then no space: the parser reads to the paragraph's end for each one (12 s for this text).
+    text = "前言\n\n" + "[a](" * 2_400 + "正文" * 60_000
+    started = time.perf_counter()
+    [(rule, line, col)] = located(text)  # at the `](` whose reading passes the limit (2 million characters)
+    assert (rule, line) == ("FMT-MD", 3) and text.split("\n")[2][col - 1:col + 1] == "](" and col == 3 + 4 * 15
+    parts, _ = blocks(text, set())
+    assert time.perf_counter() - started < 1
+    assert [p.html[:27] for p in parts] == ['<pre class="nb-unparsed">前言']
+    # Real links followed by long prose are far from the limit.
+    assert located(("见[附件](files/a.pdf)" + "正文" * 1_500 + "\n") * 50) == []
 
 
 def test_url_disguises_are_seen():

@@ -23,6 +23,9 @@ from markdown_it.token import Token
 MAX_BYTES = 500_000
 MAX_MARKUP = 10_000
 MARKUP_CHARACTER = re.compile(r"[\[\]<>*_`|&!]")
+# Characters the parser may read while looking for the ends of link destinations (a real report: a few thousand).
+MAX_LINK_SCAN = 2_000_000
+LINK_SCAN = re.compile(r"\]\(|[\x00-\x20\x7f]")
 MAX_NESTING = 20  # blockquotes and lists inside each other; deeper ones stay text
 
 # Inline rules whose tokens the check must locate.
@@ -61,6 +64,45 @@ def markup_overflow(text: str) -> int | None:
     for count, match in enumerate(MARKUP_CHARACTER.finditer(text), 1):
         if count > MAX_MARKUP:
             return match.start()
+    return None
+
+
+def over_limits(text: str) -> tuple[int, str] | None:
+    """(offset, message) where the text passes a limit the parser needs to stay fast, if it does:
+    such a text is refused by the check and shown as plain text on the page, never parsed."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        return 0, f"正文文件过大（{size:,} 字节，上限 {MAX_BYTES:,} 字节），请只保留报告正文"
+    overflow = markup_overflow(text)
+    if overflow is not None:
+        return overflow, (f"正文中的标记符号（[ ] < > * _ ` | & !）超过 {MAX_MARKUP:,} 个，"
+                          "无法作为报告正文检查；请只保留报告正文")
+    overflow = link_scan_overflow(text)
+    if overflow is not None:
+        return overflow, "正文中未结束的链接过多（“](”之后没有空格或换行），无法作为报告正文检查；请检查链接写法"
+    return None
+
+
+def link_scan_overflow(text: str) -> int | None:
+    """The offset of the `](` whose destination scan would pass MAX_LINK_SCAN, if there is one.
+
+    The parser reads a link destination from `](` up to the next space or control character, and
+    Chinese prose has no spaces: a few thousand `[a](` before a long paragraph cost it minutes.
+    That cost is the sum of those distances, counted here in one pass."""
+    cost, pending = 0, []
+    for match in LINK_SCAN.finditer(text):
+        if match.group() == "](":
+            pending.append(match.end())
+            continue
+        for start in pending:
+            cost += match.start() - start
+            if cost > MAX_LINK_SCAN:
+                return start - 2
+        pending = []
+    for start in pending:
+        cost += len(text) - start
+        if cost > MAX_LINK_SCAN:
+            return start - 2
     return None
 
 

@@ -51,15 +51,12 @@ def reserved_name(value: str) -> bool:
 
 
 def check_markdown(text: str, path: str) -> list[Problem]:
-    if len(text.encode("utf-8")) > markup.MAX_BYTES:
-        return [Problem(path, 1, 1, "error", "FMT-MD", f"正文文件过大（{len(text.encode('utf-8')):,} 字节，"
-                                                       f"上限 {markup.MAX_BYTES:,} 字节），请只保留报告正文")]
-    overflow = markup.markup_overflow(text)
-    if overflow is not None:
-        line = text.count("\n", 0, overflow) + 1
-        col = overflow - text.rfind("\n", 0, overflow)
-        return [Problem(path, line, col, "error", "FMT-MD", f"正文中的标记符号（[ ] < > * _ ` | & !）超过 {markup.MAX_MARKUP:,} 个，"
-                                                             "无法作为报告正文检查；请只保留报告正文")]
+    refused = markup.over_limits(text)
+    if refused is not None:
+        offset, message = refused
+        line = text.count("\n", 0, offset) + 1
+        col = offset - text.rfind("\n", 0, offset)
+        return [Problem(path, line, col, "error", "FMT-MD", message)]
     if "<" not in text and "[" not in text:  # no raw HTML, link or image can be written without one
         return []
     problems = []

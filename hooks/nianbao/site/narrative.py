@@ -22,7 +22,7 @@ from ..core.safety import clean_narrative
 from .render import render_table
 
 NUMBERS = "一二三四五六"
-SECTION = re.compile(r"(?:\*\*)?\s*([一二三四五六])、")
+SECTION = re.compile(r"^(?:\*\*)?\s*([一二三四五六])、")
 
 
 @dataclass
@@ -72,6 +72,8 @@ def blocks(text: str, tables: set[str], clean=clean_narrative) -> tuple[list[Par
     md = markup.parser()
     parts: list[Part] = []
     ids = Ids()
+    if markup.over_limits(text) is not None:  # refused by the check (FMT-MD); shown, never parsed
+        return [Part(f'<pre class="nb-unparsed">{escape(text)}</pre>\n')], ids
     for group in top_level(md.parse(text)):
         first = group[0]
         if first.type == "paragraph_open" and len(group) == 3:
