@@ -61,6 +61,20 @@ def test_a_link_anywhere_in_reports_is_refused_and_never_read(reports, secret, w
     assert not any("SECRET" in message for _, _, message in found)
 
 
+@pytest.mark.parametrize("linked", ["file", "folder"])
+def test_fmt_does_not_read_through_a_link(reports, secret, linked, capsys):
+    path = write_report(reports, report_data())
+    if linked == "file":
+        path.unlink(); path.symlink_to(secret)
+        target = path
+    else:
+        (reports / "other-town").symlink_to(path.parent)
+        target = reports / "other-town" / path.name
+    assert main(["fmt", "--check", str(target)]) == 1
+    out = capsys.readouterr().out
+    assert "FMT-PATH" in out and "符号链接" in out and "SECRET" not in out
+
+
 def test_the_build_stops_at_a_linked_report_file_and_publishes_nothing(tmp_path, secret):
     project = make_project(tmp_path, seed=False)
     path = write_report(project / "reports", report_data())
