@@ -33,7 +33,7 @@ BASE = list(" \t\n\r\"'\\[]{}()<>#-.,:;|*_`/!?=&%a0一件年元、，。（）�
 NOT_LITERAL = {
     "core/textrules.py": "the statements.yaml patterns (audited below); STOP is a character class of the STOPS "
                          "literal; keyword_index() is an alternation of escaped literal words (no quantifier)",
-    "editing/importer/source.py": "a literal label (索引号, 文号) followed by a literal pattern with one quantifier",
+    "editing/importer/base.py": "a literal label (索引号, 文号) followed by a literal pattern with one quantifier",
     "editing/importer/tables.py": "a literal numeral (一 … 六) followed by [、.．]\\s*",
 }
 
