@@ -85,7 +85,7 @@ def test_three_workers_build_the_site_one_process_builds(corpus, one_job, tmp_pa
 
 ROUNDS_BUILD = """
 import sys
-from nianbao.build import renderpool
+from nianbao.scale import renderpool
 renderpool.ROUND = 1  # a new pair of workers for every two batches
 real, rounds = renderpool.render_forked, []
 def render_forked(*args):

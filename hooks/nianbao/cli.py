@@ -17,7 +17,7 @@ from .core.project import ProjectError, default_reports
 from .core.schema import AGENCY_KINDS
 from .core.settings import SettingError, validate
 from .core.model import Problem
-from .build import merge
+from .scale import merge
 from . import outputs
 from .targets import UsageError, check_targets, resolve
 

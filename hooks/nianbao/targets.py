@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core import project
-from .core.load import YEAR_FILE, display_path
+from .core.load import LINK, YEAR_FILE, display_path
 
 
 class UsageError(Exception):
@@ -79,6 +79,10 @@ def target_of(path: Path, command: str) -> Target:
     accepts = f"nianbao {command} 接受{ACCEPTS[command]}"
     if not path.exists():
         raise UsageError(f"找不到“{path}”（{accepts}）")
+    # Resolved through a link, a path would name files anywhere on the machine (load.py refuses links too).
+    linked = next((p for p in ((path, path.parent) if path.is_file() else (path,)) if p.is_symlink()), None)
+    if linked is not None:
+        raise UsageError(f"“{linked}”{LINK}")
     resolved = path.resolve()
     if resolved.is_dir():
         return folder_target(path, resolved, accepts)

@@ -284,4 +284,4 @@ def xy_stock(prev: Report, cur: Report) -> Iterator[Finding]:
 
 def short(label: str) -> str:
     """Row labels without the long parenthesised explanations, for messages."""
-    return re.sub(r"（[^）]{8,}）$", "", label)
+    return re.sub(r"（[^（）]{8,}）$", "", label)  # no （ inside: linear on any label

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from ..core import editions
-from ..build.dataparts import Parts
+from .parts import Parts
 from ..core.model import Cell, Report
 
 LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]

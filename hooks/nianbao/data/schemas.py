@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..core import editions
 from ..core.load import SLUG
-from ..core.spec import Edition
+from ..core.editions import Edition
 from ..core.schema import AGENCY_KINDS, KEY_NAMES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

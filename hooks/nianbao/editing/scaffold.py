@@ -9,7 +9,7 @@ from pathlib import Path
 from ..core import editions, located, schema
 from ..core.atomic import write_text
 from .dump import Comments, report_yaml, scalar
-from ..core.load import RESERVED_SLUGS, SLUG, display_path
+from ..core.load import SLUG, reserved_slug, display_path
 from ..data.schemas import file_name
 
 SCHEMA_DIR = "docs/schemas"
@@ -31,7 +31,7 @@ def guess_kind(name: str) -> str:
 
 def new_report(reports: Path, slug: str, year: int, name: str | None = None, region: str | None = None,
                kind: str | None = None) -> list[Path]:
-    if not SLUG.match(slug) or slug in RESERVED_SLUGS:
+    if not SLUG.match(slug) or reserved_slug(slug):
         raise ScaffoldError(f"机构代码“{slug}”不合规：只能用小写拼音字母、数字和连字符，如 luoyuan-songshan")
     if year > datetime.date.today().year:
         raise ScaffoldError(f"{year} 年度还没有到：年度报告在年度结束后编制，请检查年度")

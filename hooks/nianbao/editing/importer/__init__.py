@@ -18,11 +18,12 @@ from ...core import editions
 from ...core.check import check_path
 from ...core.atomic import write_text
 from ..dump import Comments, Raw, report_yaml, scalar
-from ...core.load import RESERVED_SLUGS, SLUG, load_corpus
+from ...core.load import SLUG, load_corpus, reserved_slug
 from ..scaffold import guess_kind
 from . import solver
 from .narrative import narrative
-from .source import NotAReport, Source, read_source
+from .base import NotAReport, Source
+from .source import read_source
 from .tables import cell_text, find_label, read_rows, sections, tokens
 
 __all__ = ["ImportResult", "NotAReport", "import_report", "read_report_source"]
@@ -201,7 +202,7 @@ def record_headers(text: str, table, data: dict) -> None:
 
 
 def refuse_target(folder: Path, targets: list[Path], name: str | None, region: str | None, force: bool) -> None:
-    if not SLUG.match(folder.name) or folder.name in RESERVED_SLUGS:
+    if not SLUG.match(folder.name) or reserved_slug(folder.name):
         raise NotAReport(f"机构代码“{folder.name}”不合规：只能用小写拼音字母、数字和连字符")
     existing = [p for p in targets if p.exists()]
     if existing and not force:

@@ -1,8 +1,9 @@
 """The adapter between the library and MkDocs (or its drop-in fork ProperDocs).
 
-Only this module, pagebuild.py and renderpool.py (the generated pages' share of the build) and
-the hook file know MkDocs' objects; under `properdocs` the `mkdocs.*` imports are redirected to
-ProperDocs by ProperDocs itself.
+Only the modules of this folder (this one, pagebuild.py, renderpool.py and deferred.py: the
+generated pages' share of the build) and the hook file know MkDocs' objects; site/ makes the pages
+as plain text. Under `properdocs` the `mkdocs.*` imports are redirected to ProperDocs by ProperDocs
+itself.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..build import oldsite, pagebuild
+from . import oldsite, pagebuild
 from ..core import oserrors, project, settings
-from ..core.check import Result, check_path
+from ..core.check import Result
 from ..core.checkcache import check_cached
-from ..build.units import job_count
-from .csp import add_policy
-from .outputs import output_problems
-from .pages import home_summary, site_pages
-from .urls import SiteInfo
+from ..core.parallel import check_path, job_count
+from ..site.csp import add_policy
+from ..site.outputs import output_problems
+from ..site.pages import home_summary, site_pages
+from ..site.urls import SiteInfo
 from ..core.safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -129,6 +130,12 @@ def check_reports(config, clean: bool = False) -> Result:
 def add_pages(files, config, result: Result):
     from mkdocs.structure.files import InclusionLevel
 
+    linked = linked_sources(files, config)
+    if linked:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{linked[0]} 是符号链接或指向 docs/ 之外：网站的页面和文件只能是 docs/ 中的文件本身"
+                          f"（共 {len(linked)} 个）")
     info = SiteInfo(name=config.site_name, url=config.site_url or None)
     BLOCKS.clear()
     pages = site_pages(result, info)
@@ -159,6 +166,21 @@ def add_pages(files, config, result: Result):
         files.append(file)
     add_attachments(files, config, result)
     return files
+
+
+def linked_sources(files, config) -> list[str]:
+    """The hand-written pages and files that are links or lie outside docs/: MkDocs would publish
+    whatever they point at (reports/ is checked by the loader itself)."""
+    docs = Path(config.docs_dir).resolve()
+    linked = []
+    for file in files:
+        source = getattr(file, "abs_src_path", None)
+        if source is None or not file.src_dir or Path(file.src_dir).resolve() != docs:
+            continue  # generated, or the theme's own
+        path = Path(source)
+        if path.is_symlink() or not path.resolve().is_relative_to(docs):
+            linked.append(f"docs/{file.src_uri}")
+    return linked
 
 
 def add_attachments(files, config, result: Result) -> None:
@@ -224,10 +246,36 @@ def home_markdown(markdown: str, page, result: Result | None) -> str:
 
 def page_content(html: str, page) -> str:
     """Pages made from report data (and the home page, which lists reports) pass the allow-list
-    cleaner: report Markdown is the editors', and metadata in the others is escaped but untrusted."""
+    cleaner: metadata in them is escaped but untrusted. A report's narrative is not in its page's
+    Markdown (see site/narrative.py): its headings join the page's table of contents here."""
+    blocks = BLOCKS.get(page.file.src_uri)
+    if blocks is not None and blocks.toc is not None:
+        page.toc = with_headings(page.toc, blocks.toc())
     if page.file.src_uri in GENERATED or page.file.src_uri == "index.md":
         return clean_html(html)
     return html
+
+
+def with_headings(toc, headings: list):
+    """The page's contents with the narrative's headings (level, id, escaped title) at the head of
+    its title's entries, nested by level."""
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    items = list(toc)
+    title = items[0] if items and items[0].level == 1 else None
+    top = AnchorLink("", "", 1 if title else 0)
+    stack = [top]
+    for heading in headings:
+        link = AnchorLink(str(heading.title), heading.id, heading.level)
+        while len(stack) > 1 and stack[-1].level >= heading.level:
+            stack.pop()
+        stack[-1].children.append(link)
+        stack.append(link)
+    if title is None:
+        return TableOfContents(top.children + items)
+    nested = [link for link in top.children if link.level > 1]
+    title.children = nested + title.children
+    return TableOfContents([title] + [link for link in top.children if link.level <= 1] + items[1:])
 
 
 def page_output(output: str, page) -> str:
@@ -257,7 +305,7 @@ def build_search(config, result: Result | None, serving: bool = False) -> None:
     if serving and setting != "on" and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
         log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
         return
-    from ..build.buildcache import PageCache
+    from .buildcache import PageCache
     from .search import build_index
 
     from mkdocs.exceptions import PluginError

@@ -125,7 +125,7 @@ def merge_search(folders: list[Path], site: Path) -> tuple[list[str], int]:
     default .cache/nianbao/ in the current folder, as the workflow's merge job restores it), only
     the bundles whose documents changed are indexed again."""
     from .buildcache import PageCache, cache_root
-    from ..site.search import index_documents
+    from .search import index_documents
 
     root, persistent = cache_root(Path.cwd())
     if not persistent:

@@ -84,15 +84,6 @@ def link(source: str | Path, target: str | Path) -> None:
         shutil.copyfile(source, target)
 
 
-def prune_files(folder: Path, keep: set[str]) -> None:
-    """Remove the files of a store of `folder/<bucket>/<key>` files whose key is not in `keep`
-    (left-over temporary files too)."""
-    for bucket in (folder.iterdir() if folder.is_dir() else ()):
-        for entry in bucket.iterdir():
-            if entry.name not in keep:
-                entry.unlink(missing_ok=True)
-
-
 class PageCache:
     def __init__(self, root: Path, persistent: bool = True):
         self.root = root

@@ -9,14 +9,11 @@ one shard and a shard's share does not move when other agencies are added.
 from __future__ import annotations
 
 import hashlib
-import os
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import settings
-
-PACKAGE = Path(__file__).resolve().parent.parent  # the whole nianbao package: code, editions, theme, templates
+from ..core.store import PACKAGE, package_digest
 
 ENGINE_PACKAGES = ("mkdocs", "properdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3", "segno",
                    "jinja2", "markupsafe")
@@ -54,32 +51,6 @@ def unit_of(src_uri: str, unit: str | None) -> str:
     return f"agency:{unit}" if unit else f"page:{src_uri}"
 
 
-@functools.cache
-def package_digest() -> str:
-    """This tool's code, editions, theme and templates: every file of the package."""
-    return folder_digest(PACKAGE)
-
-
-def folder_digest(folder: Path) -> str:
-    """Every file under `folder` (names and bytes; Python's byte-code caches aside)."""
-    digest = hashlib.sha256()
-    for name, path in files_under(str(folder), ""):
-        with open(path, "rb") as source:
-            digest.update(name.encode() + b"\0" + source.read() + b"\0")
-    return digest.hexdigest()
-
-
-def files_under(top: str, prefix: str):
-    """(relative name, path) of each file, in the order of sorted(Path.rglob): a rebuild digests
-    every agency folder, and scandir's entries cost a fraction of Path objects."""
-    for entry in sorted(os.scandir(top), key=lambda e: e.name):
-        if entry.is_dir():
-            if entry.name != "__pycache__":
-                yield from files_under(entry.path, f"{prefix}{entry.name}/")
-        elif entry.is_file():
-            yield f"{prefix}{entry.name}", entry.path
-
-
 def fingerprint(config_file: str, site_url: str | None, docs: list[str]) -> str:
     """Everything besides a page's own source that its HTML depends on: this tool's code, theme and
     templates, mkdocs.yml, the engine's versions, the site address and the hand-written pages'
@@ -101,7 +72,3 @@ def fingerprint(config_file: str, site_url: str | None, docs: list[str]) -> str:
     digest.update(f"engine={mkdocs.__name__}-{mkdocs.__version__}\0site={site_url or ''}\0".encode())
     digest.update("\0".join(sorted(docs)).encode())
     return digest.hexdigest()
-
-
-def job_count() -> int:
-    return settings.jobs()

@@ -18,9 +18,12 @@ from pathlib import Path
 
 from ..core.oserrors import describe, probe
 from .buildcache import PageCache, cache_root
-from .dataparts import Parts, PieceStore
+from .dataparts import PieceStore
+from ..data.parts import Parts
 from .oldsite import set_aside
-from .units import WHOLE, Shard, fingerprint, folder_digest, job_count, parse_shard, unit_of
+from .units import WHOLE, Shard, fingerprint, parse_shard, unit_of
+from ..core.parallel import job_count
+from ..core.store import folder_digest
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 HANDOFF = ".nianbao"  # in a shard's output folder: what `nianbao merge` needs besides the pages
@@ -80,7 +83,7 @@ def owns(unit: str | None, src_uri: str) -> bool:
 
 def add_page(config, page) -> object:
     """The MkDocs file for a generated page: deferred to the workers, and theirs if this shard's."""
-    from ..site.deferred import deferred_file
+    from .deferred import deferred_file
 
     file = deferred_file(config, page.src_uri, page.content)
     claim(page)
@@ -105,7 +108,7 @@ def claim(page) -> bool:
 
 def placeholder(config, src_uri: str) -> object:
     """A file another shard writes: links to it resolve, this build does not write it."""
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     return Deferred.generated(config, src_uri, content="")
 
@@ -114,7 +117,7 @@ def prepare(nav, files, config) -> None:
     """Every deferred page gets its MkDocs page object (the nav made those of its own entries)."""
     from mkdocs.structure.pages import Page
 
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     BUILD.nav, BUILD.files = nav, files
     for file in files:
@@ -188,7 +191,7 @@ def render(env, config, blocks: dict, result) -> None:
 
 def sitemap_pages(files) -> list:
     """The sitemap lists every page of the site, the deferred ones in their place among the others."""
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     return [f for f in files if (f.is_documentation_page() or isinstance(f, Deferred))
             and f.inclusion.is_included() and f.page is not None]
@@ -217,7 +220,7 @@ def finish(config, preview: bool) -> None:
 
 def hand_off(result, config) -> None:
     """A shard's search documents and stamp, for `nianbao merge` (a shard may own no agency at all)."""
-    from ..site.search import write_documents
+    from .search import write_documents
 
     folder = Path(config.site_dir) / HANDOFF
     folder.mkdir(parents=True, exist_ok=True)
