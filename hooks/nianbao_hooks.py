@@ -1,6 +1,6 @@
-"""MkDocs hooks: wiring only. The work is done by the `nianbao` package (see nianbao/site/adapter.py)."""
+"""MkDocs hooks: wiring only. The work is done by the `nianbao` package (see nianbao/scale/adapter.py)."""
 
-from nianbao.site import adapter
+from nianbao.scale import adapter
 
 _result = None
 _command = "build"

@@ -25,8 +25,9 @@ def build_env(cache: Path | str, *, jobs: int = 2, shard: str = "", search: str 
               extra: dict | None = None) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000", NIANBAO_JOBS=str(jobs),
                NIANBAO_SEARCH=search, NIANBAO_CACHE=str(cache), NIANBAO_SHARD=shard,
-               NIANBAO_SITE_URL="https://nianbao.example.org/", NIANBAO_SEARCH_BUNDLE="20", **(extra or {}))
+               NIANBAO_SITE_URL="https://nianbao.example.org/", NIANBAO_SEARCH_BUNDLE="20")
     env.pop("NIANBAO_REPORTS", None)
+    env.update(extra or {})
     return env
 
 
@@ -84,7 +85,7 @@ def test_three_workers_build_the_site_one_process_builds(corpus, one_job, tmp_pa
 
 ROUNDS_BUILD = """
 import sys
-from nianbao.build import renderpool
+from nianbao.scale import renderpool
 renderpool.ROUND = 1  # a new pair of workers for every two batches
 real, rounds = renderpool.render_forked, []
 def render_forked(*args):
@@ -361,7 +362,7 @@ def test_a_failing_worker_stops_the_build_with_its_file_and_leaves_no_site(corpu
 def test_a_bad_shard_setting_stops_the_build_saying_how_to_write_it(corpus, tmp_path):
     done = build(corpus, tmp_path / "site", "off", shard="4/3")
     assert done.returncode != 0
-    assert "NIANBAO_SHARD 应写成“第几片/共几片”，如 2/4，且 1 ≤ K ≤ N；现为“4/3”" in done.stderr
+    assert "环境变量 NIANBAO_SHARD=“4/3”无效：应写成“第几片/共几片”，如 2/4，且 1 ≤ K ≤ N" in done.stderr
 
 
 def test_serve_rebuilds_a_saved_report_from_the_cache(tmp_path):

@@ -185,16 +185,16 @@ def test_year_and_compare_pages_show_rates_with_formulas_and_csv(region_site):
 def test_summary_csv_has_each_reports_key_figures_however_it_is_pieced(seed_copy, monkeypatch):
     """The figures CSV (data/nianbao-summary.csv, years/<年>.csv, <机构>/summary.csv) is written in
     pieces so that an archive's rows are never held at once; the pieces make the same file."""
-    from nianbao.site import indexpages
+    from nianbao.site import summaryrows
     data = report_data()
     data["t3"]["new_received"][6] = None  # a blank total stays blank in the CSV, never 0
     write_report(seed_copy, data)
     write_report(seed_copy, report_data(year=2021))
     result = check_path(seed_copy)
     reports = sorted(result.corpus.reports, key=lambda r: (r.agency, r.year))
-    whole = "".join(indexpages.reports_csv(reports, result))
-    monkeypatch.setattr(indexpages, "CSV_PIECE", 1)
-    assert "".join(indexpages.reports_csv(reports, result)) == whole
+    whole = "".join(summaryrows.reports_csv(reports, result))
+    monkeypatch.setattr(summaryrows, "CSV_PIECE", 1)
+    assert "".join(summaryrows.reports_csv(reports, result)) == whole
     assert whole.startswith("\ufeffagency,agency_name,region,kind,year,新收申请,")
     rows = list(csv.DictReader(io.StringIO(whole.lstrip("\ufeff"))))
     assert [(r["agency"], r["year"]) for r in rows] == [(r.agency, str(r.year)) for r in reports]

@@ -28,21 +28,27 @@ def test_new_scaffolds_the_right_edition_with_every_row_empty(tmp_path, capsys):
     md = (folder / "2023.md").read_text(encoding="utf-8")
     assert "## 六、其他需要报告的事项" in md
     result = check_path(reports)
-    assert not [p for p in result.problems if p.level == "error"]
+    # The blank scaffold is readable but not publishable: one EMPTY error at table 二's first row, until filled in.
+    assert [(p.rule, p.line) for p in result.problems if p.level == "error"] == \
+        [("EMPTY", next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("  regulations:")))]
     # A new report has no publication date yet: the deadline cannot be checked (a note, not a guess).
-    assert [(p.rule, p.level) for p in result.problems if p.rule != "BLANK"] == [("DEADLINE", "info")]
+    assert [(p.rule, p.level) for p in result.problems if p.rule not in ("BLANK", "EMPTY")] == [("DEADLINE", "info")]
     tables = result.corpus.reports[0].tables.values()
     blanks = [p for p in result.problems if p.rule == "BLANK"]
     assert len(blanks) == sum(len(cells) for rows in tables for cells in rows.values()) == 200
+    filled = text.replace("new_received:        [null,", "new_received:        [0,   ", 1)
+    assert filled != text
+    (folder / "2023.yml").write_text(filled, encoding="utf-8")
+    assert not [p for p in check_path(reports).problems if p.level == "error"]
 
 
 def test_new_refuses_to_overwrite_and_needs_name_for_new_agency(tmp_path, capsys):
     reports = tmp_path / "reports"
-    assert main(["new", "x-town", "2019", "--reports", str(reports)]) == 1
+    assert main(["new", "x-town", "2019", "--reports", str(reports)]) == 2
     assert "--name" in capsys.readouterr().err
     assert main(["new", "x-town", "2019", "--name", "某镇人民政府", "--region", "某省", "--reports", str(reports)]) == 0
     assert "gov-2019" in (reports / "x-town" / "2019.yml").read_text(encoding="utf-8")
-    assert main(["new", "x-town", "2019", "--reports", str(reports)]) == 1
+    assert main(["new", "x-town", "2019", "--reports", str(reports)]) == 2
     assert "已存在" in capsys.readouterr().err
 
 

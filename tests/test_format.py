@@ -167,7 +167,7 @@ def test_parse_cache_gives_the_same_located_problems_and_never_goes_stale(report
     data["t3"]["granted"][1] = 2
     path = write_report(reports, data)
     first = [p.format() for p in check_path(reports).problems]
-    assert (tmp_path / "cache" / "parsed-v1.sqlite").exists()
+    assert (tmp_path / "cache" / "parsed-v2.sqlite").exists()
     assert [p.format() for p in check_path(reports).problems] == first  # served from the cache
     path.write_text(path.read_text(encoding="utf-8").replace("granted:", "granted: ", 1), encoding="utf-8")
     moved = [p.format() for p in check_path(reports).problems]

@@ -33,8 +33,8 @@ def test_tables_follow_their_section_headings(reports):
                  "## 三、收到和处理政府信息公开申请情况\n\n表后说明。\n\n## 四、政府信息公开行政复议、行政诉讼情况\n\n"
                  "## 五、存在的主要问题及改进情况\n\n问题。\n")
     text = page_for(reports, narrative)
-    order = positions(text, "## 二、", 'id="table-t2"', "## 三、", 'id="table-t3"', "表后说明",
-                      "## 四、", 'id="table-t4"', "## 五、")
+    order = positions(text, '<h2 id="section-2">二、', 'id="table-t2"', '<h2 id="section-3">三、', 'id="table-t3"',
+                      "表后说明", '<h2 id="section-4">四、', 'id="table-t4"', '<h2 id="section-5">五、')
     assert order == sorted(order)
 
 
@@ -49,9 +49,10 @@ def test_editor_places_a_table_explicitly(reports):
 
 def test_missing_section_headings_are_supplied_in_order(reports):
     text = page_for(reports, "## 一、总体情况\n\n正文。\n\n## 五、存在的主要问题及改进情况\n\n问题。\n")
-    order = positions(text, "## 一、", "## 二、主动公开政府信息情况", 'id="table-t2"',
-                      "## 三、收到和处理政府信息公开申请情况", "## 四、政府信息公开行政复议、行政诉讼情况",
-                      'id="table-t4"', "## 五、")
+    order = positions(text, '<h2 id="section-1">一、', '<h2 id="section-2">二、主动公开政府信息情况</h2>',
+                      'id="table-t2"', '<h2 id="section-3">三、收到和处理政府信息公开申请情况</h2>',
+                      '<h2 id="section-4">四、政府信息公开行政复议、行政诉讼情况</h2>', 'id="table-t4"',
+                      '<h2 id="section-5">五、')
     assert order == sorted(order)
 
 

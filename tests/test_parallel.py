@@ -36,11 +36,11 @@ def test_workers_give_the_same_problems_in_the_same_order(tmp_path):
 
 def test_the_builds_rule_workers_find_what_one_process_finds(tmp_path):
     """The build loads the corpus once and runs the rules in forked workers that share it."""
-    from nianbao.core.check import check_path
+    from nianbao.core import check, parallel
 
     reports = tmp_path / "reports"
     generate(reports, 520, seed=4, problem_share=0.2)
-    one, three = check_path(reports, jobs=1), check_path(reports, jobs=3)
+    one, three = check.check_path(reports), parallel.check_path(reports, jobs=3)
     assert [p.format() for p in one.problems] == [p.format() for p in three.problems]
     assert len(one.problems) > 100
     assert {k: [p.format() for p in v] for k, v in one.by_report.items()} == \

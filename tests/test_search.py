@@ -24,7 +24,7 @@ def result(tmp_path_factory):
 
 
 def test_a_large_repo_is_split_into_bounded_bundles_of_one_year(result, monkeypatch):
-    from nianbao.site import search
+    from nianbao.scale import search
 
     monkeypatch.setenv("NIANBAO_SEARCH_BUNDLE", "25")
     bundles = search.bundles(result)
@@ -42,7 +42,7 @@ def test_a_large_repo_is_split_into_bounded_bundles_of_one_year(result, monkeypa
 
 
 def test_a_small_repo_is_one_bundle_for_all_years(result, monkeypatch):
-    from nianbao.site import search
+    from nianbao.scale import search
 
     monkeypatch.setenv("NIANBAO_SEARCH_BUNDLE", "1000")
     assert list(search.bundles(result)) == ["pagefind"]
@@ -51,7 +51,7 @@ def test_a_small_repo_is_one_bundle_for_all_years(result, monkeypatch):
 def test_shards_describe_a_bundle_as_the_whole_build_does(result, monkeypatch, tmp_path):
     """Each shard writes its own agencies' documents and its part of each bundle's line; the
     manifest `nianbao merge` writes from them equals the one-build manifest."""
-    from nianbao.site import search
+    from nianbao.scale import search
 
     monkeypatch.setenv("NIANBAO_SEARCH_BUNDLE", "40")
     whole, shards = tmp_path / "whole", tmp_path / "shards"
@@ -70,7 +70,7 @@ def test_shards_describe_a_bundle_as_the_whole_build_does(result, monkeypatch, t
 
 
 def test_the_manifest_lists_the_newest_year_first(result, monkeypatch, tmp_path):
-    from nianbao.site import search
+    from nianbao.scale import search
 
     monkeypatch.setenv("NIANBAO_SEARCH_BUNDLE", "40")
     monkeypatch.setattr(search, "run_pagefind", lambda folder, output: output.mkdir(parents=True))
@@ -88,7 +88,7 @@ def test_the_manifest_lists_the_newest_year_first(result, monkeypatch, tmp_path)
 
 
 def test_no_documents_no_bundle(result, tmp_path):
-    from nianbao.site import search
+    from nianbao.scale import search
 
     site = tmp_path / "site"
     site.mkdir()

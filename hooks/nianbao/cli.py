@@ -9,12 +9,17 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .core.check import check_path, summarize
-from .core.atomic import replace_file, write_text
+from .core.check import summarize
+from .core.load import display_path
+from .core.atomic import write_text
+from .core.oserrors import CannotWrite, describe, writing
+from .core.project import ProjectError, default_reports
 from .core.schema import AGENCY_KINDS
+from .core.settings import SettingError, validate
 from .core.model import Problem
-from .core.parallel import Tally, check_tally
-from .build import merge
+from .scale import merge
+from . import outputs
+from .targets import UsageError, check_targets, resolve
 
 # Each command imports its own parts (the importer, the formatter, the exports): `nianbao check`,
 # the one run on every pull request, starts without loading what it does not use.
@@ -27,12 +32,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        validate()
         return args.run(args)
+    except (UsageError, ProjectError, SettingError, CannotWrite) as err:
+        print(f"nianbao: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `nianbao check | head`: the reader stopped; no traceback (Python's docs' recipe)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as err:  # what a user's path or disk can cause: one line, never a traceback
+        print(f"nianbao: {describe(err, doing='读写')}", file=sys.stderr)
+        return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="检查报告的格式与数据，列出全部问题",
                                 description="检查报告的格式与数据，逐条列出问题：路径:行:列: 级别[规则] 说明")
     check.add_argument("paths", nargs="*", metavar="路径",
-                       help="报告目录、机构目录或报告文件；默认为当前目录下的 reports/")
+                       help="项目目录、reports/、机构目录、报告文件（<年度>.yml 或 .md）或 agency.yml；默认为项目的 reports/")
     check.add_argument("--format", choices=["text", "github"], default="text",
                        help="输出格式：text（默认）或 github（GitHub Actions 注释）")
     check.add_argument("--quiet", "-q", action="store_true", help="只列出错误，不列出警告和提示")
@@ -55,22 +67,24 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--name", help="机构全称（新机构必填）")
     new.add_argument("--region", help="所属地区，如 福建省/福州市/罗源县（新机构必填）")
     new.add_argument("--kind", choices=list(AGENCY_KINDS), help="机构类型（默认按名称推断）")
-    new.add_argument("--reports", default="reports", help="报告目录（默认 reports）")
+    new.add_argument("--reports", help="报告目录（默认为项目的 reports/，在项目的任何子目录中运行都一样）")
     new.set_defaults(run=run_new)
 
     fmt = commands.add_parser("fmt", help="把报告 YAML 整理为标准版式（保留注释和原值）",
                               description="按标准版式重写报告 YAML：每个表格行一行、列对齐，保留编辑的注释和每个值的原文")
-    fmt.add_argument("paths", nargs="*", metavar="路径", help="报告文件或目录；默认为 reports/")
+    fmt.add_argument("paths", nargs="*", metavar="路径",
+                     help="项目目录、reports/、机构目录或报告数据文件 <年度>.yml；默认为项目的 reports/")
     fmt.add_argument("--check", action="store_true", help="只检查，不改写；有需要整理的文件时退出码为 1")
     fmt.set_defaults(run=run_fmt)
 
     review = commands.add_parser("review-paths", help="检查拉取请求改动的文件（供 CI 使用）",
                                  description="列出拉取请求改动的文件中需要维护者审核的和不允许的（符号链接、非常规文件名、过大文件）")
     review.add_argument("--base", default="origin/main", help="比较的基准分支（默认 origin/main）")
-    review.add_argument("--format", choices=["text", "github"], default="text")
+    review.add_argument("--format", choices=["text", "github"], default="text",
+                        help="输出格式：text（默认）或 github（GitHub Actions 注释）")
     review.set_defaults(run=run_review)
 
-    imp = commands.add_parser("import", help="从已发布的报告（网页、复制的文字、PDF）导入为草稿",
+    imp = commands.add_parser("import", help="从已发布的报告（网页、复制的文字、PDF、Word）导入为草稿",
                               description="读取已发布的报告，写出 reports/<机构代码>/<年度>.yml 和 .md；"
                                           "无法确定的单元格写作 {uncertain: …}（检查报错，直到对照原文确认），列在汇总中")
     imp.add_argument("source", metavar="来源文件", nargs="?",
@@ -78,71 +92,77 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--manifest", metavar="清单.csv",
                      help="批量导入：CSV 清单，列为 source,agency,year,name,region,kind（source 相对清单所在目录）")
     imp.add_argument("--dry-run", action="store_true", help="只读取和检查，不写入任何文件")
-    imp.add_argument("--agency", metavar="机构代码")
-    imp.add_argument("--year", type=int, metavar="年度")
+    imp.add_argument("--agency", metavar="机构代码", help="机构代码，即 reports/ 下的机构目录名，如 luoyuan-songshan")
+    imp.add_argument("--year", type=int, metavar="年度", help="报告年度，如 2019")
     imp.add_argument("--name", help="机构全称（新机构必填）")
     imp.add_argument("--region", help="所属地区，如 福建省/福州市/罗源县（新机构必填）")
     imp.add_argument("--kind", choices=list(AGENCY_KINDS),
                      help="机构类型（默认用已有的 agency.yml 或按原文标题判断，都看不出时按名称推断）")
-    imp.add_argument("--reports", default="reports", help="报告目录（默认 reports）")
+    imp.add_argument("--reports", help="报告目录（默认为项目的 reports/，在项目的任何子目录中运行都一样）")
     imp.add_argument("--force", action="store_true",
                      help="覆盖已有的报告；原文的年度、机构名称或类型与命令不符时也照样导入")
     imp.set_defaults(run=run_import)
 
-    export = commands.add_parser("export", help="导出开放数据（CSV、JSON）",
-                                 description="导出报告数据：csv-long（每个单元格一行）、csv-wide（每份报告一行）或 datapackage")
-    export.add_argument("paths", nargs="*", metavar="路径", help="报告目录、机构目录或报告文件；默认为 reports/")
-    export.add_argument("--format", choices=["csv-long", "csv-wide"], default="csv-long")
-    export.add_argument("--out", required=True, help="输出文件（- 为标准输出）")
-    export.set_defaults(run=run_export)
+    export = commands.add_parser("export", help="导出开放数据（CSV）",
+                                 description="导出报告数据为 CSV：csv-long（每个单元格一行）或 csv-wide（每份报告一行）。"
+                                             "网站的“数据下载”页另有每份报告的 JSON 和 datapackage.json，由构建生成")
+    export.add_argument("paths", nargs="*", metavar="路径",
+                        help="项目目录、reports/、机构目录或报告数据文件 <年度>.yml；默认为项目的 reports/")
+    export.add_argument("--format", choices=["csv-long", "csv-wide"], default="csv-long",
+                        help="csv-long（默认，每个单元格一行）或 csv-wide（每份报告一行）")
+    export.add_argument("--out", required=True, help="输出文件（- 为标准输出）；已有的文件不会覆盖，除非加 --force")
+    export.add_argument("--force", action="store_true", help="覆盖已有的输出文件")
+    export.set_defaults(run=outputs.run_export)
 
-    schema = commands.add_parser("schema", help="生成报告 YAML 的 JSON Schema（供编辑器补全和提示）")
-    schema.add_argument("--out", default="docs/schemas", help="输出目录（默认 docs/schemas）")
-    schema.set_defaults(run=run_schema)
+    schema = commands.add_parser("schema", help="生成报告 YAML 的 JSON Schema（供编辑器补全和提示）",
+                                 description="按格式定义重新生成 agency.yml 和各格式版本报告 YAML 的 JSON Schema；"
+                                             "编辑器（yaml-language-server）据此补全行名、即时提示错误")
+    schema.add_argument("--out", metavar="目录", help="输出目录（默认为项目的 docs/schemas/）")
+    schema.set_defaults(run=outputs.run_schema)
     merge.add_command(commands)
     return parser
 
 
+def reports_arg(args: argparse.Namespace) -> Path:
+    """--reports as given (relative to the working folder), else the project's reports/."""
+    return Path(args.reports) if args.reports else default_reports()
+
+
 def run_check(args: argparse.Namespace) -> int:
-    paths = args.paths or ["reports"]
-    problems: list[Problem] = []
-    results: list = []  # a Result (one agency or file) or a Tally (the whole folder)
-    for target in paths:
-        found = check_target(Path(target))
-        if found is None:
-            print(f"nianbao: 找不到“{target}”", file=sys.stderr)
-            return 2
-        result, keep = found
-        results.append(result)
-        problems.extend(p for p in result.problems if keep(p))
-    problems.sort(key=lambda p: p.sort_key)
+    targets = resolve(args.paths, "check")
+    print(f"检查 {'、'.join(t.describe() for t in targets)}", file=sys.stderr)
+    checked = check_targets(targets)
+    problems = sorted(checked.problems, key=lambda p: p.sort_key)
     shown = [p for p in problems if not args.quiet or (p.level == "error" and p.acknowledged is None)]
     for problem in shown:
         print(github_line(problem) if args.format == "github" else problem.format())
-    print(summary(results, problems))
+    print(summarize(checked.agencies, checked.reports, problems))
     return 1 if any(p.level == "error" and p.acknowledged is None for p in problems) else 0
 
 
 def run_new(args: argparse.Namespace) -> int:
     from .editing.scaffold import ScaffoldError, new_report
 
+    reports = reports_arg(args)
     try:
-        written = new_report(Path(args.reports), args.slug, args.year, args.name, args.region, args.kind)
+        with writing(display_path(reports / args.slug)):
+            written = new_report(reports, args.slug, args.year, args.name, args.region, args.kind)
     except ScaffoldError as err:
         print(f"nianbao: {err}", file=sys.stderr)
-        return 1
+        return 2
     for path in written:
-        print(f"已创建 {path}")
+        print(f"已创建 {display_path(path)}")
     print("按原文填写后运行 `nianbao check` 检查。")
     return 0
 
 
 def run_fmt(args: argparse.Namespace) -> int:
     from .editing.fmt import format_file
+    from .targets import report_files
 
-    files = report_files([Path(p) for p in args.paths or ["reports"]])
-    if files is None:
-        return 2
+    targets = resolve(args.paths, "fmt")
+    print(f"整理 {'、'.join(t.describe() for t in targets)}", file=sys.stderr)
+    files = report_files(targets)
     failed = changed = 0
     for path in files:
         outcome = format_file(path)
@@ -156,21 +176,12 @@ def run_fmt(args: argparse.Namespace) -> int:
             if args.check:
                 print(f"{outcome.path}: 需要整理")
             else:
-                write_text(path, outcome.text)
+                with writing(outcome.path):
+                    write_text(path, outcome.text)
                 print(f"{outcome.path}: 已整理")
     verb = "需要整理" if args.check else "已整理"
     print(f"共 {len(files)} 个报告文件：{changed} 个{verb}，{failed} 个有格式问题。")
     return 1 if failed or (args.check and changed) else 0
-
-
-def report_files(paths: list[Path]) -> list[Path] | None:
-    files = []
-    for path in paths:
-        if not path.exists():
-            print(f"nianbao: 找不到“{path}”", file=sys.stderr)
-            return None
-        files += [path] if path.is_file() else sorted(p for p in path.rglob("*.yml") if p.name != "agency.yml")
-    return files
 
 
 def run_review(args: argparse.Namespace) -> int:
@@ -202,9 +213,11 @@ def run_import(args: argparse.Namespace) -> int:
     if not source.is_file():
         print(f"nianbao: 找不到“{source}”", file=sys.stderr)
         return 2
+    reports = reports_arg(args)
     try:
-        result = import_report(source, Path(args.reports), args.agency, args.year, args.name, args.region,
-                               args.kind, args.force, dry_run=args.dry_run)
+        with writing(display_path(reports / args.agency)):
+            result = import_report(source, reports, args.agency, args.year, args.name, args.region,
+                                   args.kind, args.force, dry_run=args.dry_run)
     except Refused as err:  # the command contradicts the source: a usage error
         print(f"nianbao: 拒绝导入：{err}", file=sys.stderr)
         return 2
@@ -239,7 +252,7 @@ def run_manifest(args: argparse.Namespace) -> int:
         print(f"nianbao: 找不到清单“{manifest}”", file=sys.stderr)
         return 2
     try:
-        outcomes = import_all(manifest, Path(args.reports), force=args.force, dry_run=args.dry_run)
+        outcomes = import_all(manifest, reports_arg(args), force=args.force, dry_run=args.dry_run)
     except NotAReport as err:
         print(f"nianbao: {err}", file=sys.stderr)
         return 2
@@ -247,65 +260,6 @@ def run_manifest(args: argparse.Namespace) -> int:
         print(summary_line(outcome))
     print(totals(outcomes) + ("（--dry-run：没有写入任何文件）" if args.dry_run else ""))
     return 0 if all(o.ok for o in outcomes) else 1
-
-
-def run_export(args: argparse.Namespace) -> int:
-    from .data.export import long_csv_parts, wide_csv_parts
-
-    reports, agencies = [], {}
-    for target in args.paths or ["reports"]:
-        found = check_target(Path(target))
-        if found is None:
-            print(f"nianbao: 找不到“{target}”", file=sys.stderr)
-            return 2
-        result, keep = found
-        unconfirmed = [p for p in result.problems if p.rule == "UNCERTAIN" and keep(p)]
-        if unconfirmed:  # not data yet: exported neither as blank nor as a value (export.Unconfirmed)
-            for problem in unconfirmed:
-                print(problem.format(), file=sys.stderr)
-            print("nianbao: 有导入时未能确定的单元格，未导出：请先对照原文确认（改为数字，原文确为空白时改为 null）",
-                  file=sys.stderr)
-            return 1
-        reports += [r for r in result.corpus.reports if keep(Problem(r.path, 1, 1, "info", "", ""))]
-        agencies.update(result.corpus.agencies)
-    chunks = (long_csv_parts(reports) if args.format == "csv-long" else wide_csv_parts(reports, agencies))()
-    if args.out == "-":
-        sys.stdout.writelines(chunks)
-    else:
-        replace_file(Path(args.out), lambda out: out.writelines(chunk.encode("utf-8") for chunk in chunks))
-        print(f"已导出 {len(reports)} 份报告到 {args.out}", file=sys.stderr)
-    return 0
-
-
-def run_schema(args: argparse.Namespace) -> int:
-    from .data.schemas import write_schemas
-
-    for path in write_schemas(Path(args.out)):
-        print(f"已写入 {path}")
-    return 0
-
-
-def check_target(target: Path):
-    """Resolve a path to (result, filter): cross-year rules need the whole agency folder."""
-    if not target.exists():
-        return None
-    target = target.resolve()
-    if target.is_file():
-        folder = target.parent
-        result = check_path(folder.parent, only={folder.name})
-        return result, lambda p: Path(p.path).resolve() in (target, target.with_suffix(".md"))
-    if (target / "agency.yml").exists() or any(target.glob("*.yml")):
-        result = check_path(target.parent, only={target.name})
-        return result, lambda p: True
-    if (target / "reports").is_dir():
-        target = target / "reports"
-    return check_tally(target), lambda p: True
-
-
-def summary(results: list, problems: list[Problem]) -> str:
-    agencies = sum(r.agencies if isinstance(r, Tally) else len(r.corpus.agencies) for r in results)
-    reports = sum(r.reports if isinstance(r, Tally) else len(r.corpus.reports) for r in results)
-    return summarize(agencies, reports, problems)
 
 
 def github_line(problem: Problem) -> str:

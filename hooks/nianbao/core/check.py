@@ -37,21 +37,19 @@ def summarize(agencies: int, reports: int, problems: list[Problem]) -> str:
     return text + ("。未通过。" if counts["error"] else "。通过。")
 
 
-def check_path(root: str | os.PathLike, only: set[str] | None = None, jobs: int = 1) -> Result:
-    return check_corpus(load_corpus(root, only), jobs)
+def check_path(root: str | os.PathLike, only: set[str] | None = None) -> Result:
+    return check_corpus(load_corpus(root, only))
 
 
-def check_corpus(corpus: Corpus, jobs: int = 1) -> Result:
-    """Every rule on every report; with jobs > 1 the agencies' rules run in forked workers that
-    share the loaded corpus (parallel.py), with the same result."""
-    result = Result(corpus, problems=list(corpus.problems))
+def check_corpus(corpus: Corpus) -> Result:
+    """Every rule on every report, in this process (parallel.py runs the same on every core)."""
     groups = agency_groups(corpus)
-    if jobs > 1:
-        from .parallel import check_groups_on_every_core
+    return collect(corpus, groups, check_groups(groups))
 
-        found = check_groups_on_every_core(groups, jobs)
-    else:
-        found = check_groups(groups)
+
+def collect(corpus: Corpus, groups: list[list[Report]], found: dict[tuple[str, int], list[Problem]]) -> Result:
+    """The Result of the rules' problems `found` for these agency groups (check_groups' answer)."""
+    result = Result(corpus, problems=list(corpus.problems))
     for reports in groups:
         for report in reports:
             result.by_report[report.key] = found[report.key]

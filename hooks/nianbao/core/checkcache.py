@@ -4,7 +4,7 @@ rebuild reads and checks only the agencies whose files changed.
 Every rule looks at one agency at a time (parallel.py relies on the same), so what an agency's
 check finds depends on its folder alone, on the code that reads and checks it, and on the paths the
 problems are shown with: those are the key. An entry that cannot be read is checked again, never
-trusted. The entries live beside the page cache (buildcache.py) and are pruned with it.
+trusted. The entries live beside the page cache (scale/buildcache.py) and are pruned with it.
 """
 
 from __future__ import annotations
@@ -20,20 +20,20 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from .check import Result, check_corpus
+from .check import Result
 from . import held
 from .load import Corpus, display_path, load_corpus, load_folders, root_entries
 from .model import Agency, Problem, Report
 from .atomic import replace_file
-from ..build.buildcache import prune_files
-from ..build.units import folder_digest, package_digest
+from .parallel import MIN_AGENCIES_PER_JOB, check_corpus, checked_batches, collector_paused, interleaved
+from .store import folder_digest, package_digest, prune_files
 
 LAYOUT = "checks-v2"  # an entry: the light Piece, then what its reports gave up (held.py)
 READERS = " ".join(f"{name}={version(name)}" for name in ("PyYAML", "ruamel.yaml", "nh3")) + f" python={sys.version}"
 # What an entry may hold. A restored CI cache is not this build's own output: an entry naming
 # anything else is refused, so a planted one can never run code (pickle's "restricting globals").
 ALLOWED = {("nianbao.core.model", name) for name in ("stored_cell", "Report", "Agency", "Problem", "Uncertain")} | {
-    ("nianbao.core.spec", "edition_named"), ("nianbao.core.held", "layout_named"), ("nianbao.core.checkcache", "Piece"),
+    ("nianbao.core.editions", "edition_named"), ("nianbao.core.held", "layout_named"), ("nianbao.core.checkcache", "Piece"),
     ("decimal", "Decimal"), ("array", "_array_reconstructor"), ("array", "array")}
 
 
@@ -115,9 +115,7 @@ def agency_folders(root: Path, only: set[str] | None) -> list[Path]:
 
 
 def check_cached(root: Path, only: set[str] | None, jobs: int, store: CheckStore) -> Result:
-    """The same Result as check.check_path, reading and checking only the folders not in `store`."""
-    from .parallel import collector_paused
-
+    """The same Result as parallel.check_path, reading and checking only the folders not in `store`."""
     # Millions of new objects and no cycles among them: the collector's passes over the growing
     # heap would take two thirds of the time (measured on unpickling 1,000 reports: 0.46 → 0.15 s).
     with collector_paused():
@@ -151,8 +149,6 @@ def store_on_every_core(root: Path, keys: dict[str, str], jobs: int, store: Chec
     reports back from a worker costs about as much as reading them again: through the store the
     workers' writing, which a cold build needs anyway, is the only way back. False: not done (a
     small corpus, or no fork on this system)."""
-    from .parallel import MIN_AGENCIES_PER_JOB, interleaved
-
     if jobs <= 1 or len(keys) < MIN_AGENCIES_PER_JOB * 2 or "fork" not in multiprocessing.get_all_start_methods():
         return False
     shares = [{name: keys[name] for name in share} for share in interleaved(list(keys), jobs)]
@@ -162,8 +158,6 @@ def store_on_every_core(root: Path, keys: dict[str, str], jobs: int, store: Chec
 
 
 def _check_and_store(root: str, keys: dict[str, str], cache: Path) -> None:
-    from .parallel import checked_batches
-
     store, folder = CheckStore(cache), Path(root)
     for names, result in checked_batches(root, list(keys)):
         split = Split(folder, result)

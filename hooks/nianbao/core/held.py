@@ -41,7 +41,7 @@ class Layout:
 
 
 def layout_named(edition_id: str, signature: tuple) -> Layout:
-    from .spec import edition_named
+    from .editions import edition_named
 
     return layout_of(edition_named(edition_id), signature)
 

@@ -12,18 +12,28 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import editions, located, safety, schema
+from . import editions, located, markup, safety, schema
 from .cache import ParseCache
 from .model import Agency, Problem, Report
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_FILE = re.compile(r"^(\d{4})\.(yml|md)$")
-# Top-level URLs the site itself uses; an agency slug may not take them.
+# Top-level names the site itself uses (its sections, the theme's assets, the search index, the
+# schemas, the 填报 page, a shard's hand-off); an agency slug may not take them, nor a prefix's.
+# tests/test_site.py checks that every top-level name of a built site is reserved here.
 RESERVED_SLUGS = frozenset({"agencies", "years", "assets", "search", "stylesheets", "javascripts",
                             "rules", "about", "data", "downloads", "404", "regions", "compare", "quality",
-                            "guide", "pagefind"})
+                            "guide", "pagefind", "schemas", "sitemap", "tianbao", "inbox", "reports", "files",
+                            "index", "nianbao"})
+RESERVED_PREFIXES = ("pagefind-", "search-", "nianbao-")
+
+
+def reserved_slug(slug: str) -> bool:
+    return slug in RESERVED_SLUGS or slug.startswith(RESERVED_PREFIXES)
 IGNORED = frozenset({".DS_Store", "Thumbs.db", ".gitkeep", "README.md"})
 ATTACHMENT_NAME = re.compile(r"^\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
+LINK = "是符号链接：报告目录中不能有链接（它可能指向仓库以外的文件，构建会把那里的内容发布出去），请换成文件本身"
+MAX_YAML_BYTES = 256_000  # a report's YAML is ~4 KB; a bound on what one file can cost the check
 
 
 @dataclass
@@ -68,18 +78,37 @@ def load_corpus(root: str | os.PathLike, only: set[str] | None = None) -> Corpus
     """Read every agency folder under `root` (or only the slugs in `only`)."""
     root = Path(root)
     corpus = Corpus(root=str(root))
+    if root.is_symlink():
+        corpus.problems.append(Problem(display_path(root), 1, 1, "error", "FMT-PATH", f"报告目录{LINK}"))
+        return corpus
     if not root.is_dir():
         corpus.problems.append(Problem(display_path(root), 1, 1, "error", "FMT-PATH",
                                        "找不到报告目录"))
         return corpus
     with reading(corpus):
         for entry, folder in root_entries(root):
-            if not folder:
-                corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
-                                               "reports/ 下只能放机构目录（reports/<机构代码>/）"))
-            elif only is None or entry.name in only:
+            problem = entry_problem(entry, folder)
+            if folder and only is not None and entry.name not in only:
+                continue  # what is not a folder is reported whatever is selected: it lies beside them all
+            if problem:
+                corpus.problems.append(problem)
+            else:
                 load_agency_dir(entry, corpus)
     return corpus
+
+
+def entry_problem(entry: Path, folder: bool) -> Problem | None:
+    """What is wrong with an entry of reports/ before it is read as an agency folder."""
+    if entry.is_symlink():
+        return Problem(display_path(entry), 1, 1, "error", "FMT-PATH", f"“{entry.name}”{LINK}")
+    if not folder:
+        hint = "（报告文件应放在 reports/<机构代码>/ 中）" if YEAR_FILE.match(entry.name) or entry.name == "agency.yml" else ""
+        return Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
+                       f"reports/ 下只能放机构目录（reports/<机构代码>/）{hint}")
+    if entry.name == "reports":
+        return Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
+                       "reports/ 中又有一个 reports/ 目录：机构目录应直接放在 reports/ 下，请把其中的内容移出来")
+    return None
 
 
 def load_folders(root: str | os.PathLike, names: list[str]) -> Corpus:
@@ -102,10 +131,11 @@ def reading(corpus: Corpus):
 
 
 def root_entries(root: Path):
-    """(entry, is it a folder) of what lies in reports/, in reading order; hidden and ignored names aside."""
+    """(entry, is it a folder) of what lies in reports/, in reading order; hidden and ignored names
+    aside. A link is no folder, whatever it points at."""
     for entry in sorted(root.iterdir()):
         if not entry.name.startswith(".") and entry.name not in IGNORED:
-            yield entry, entry.is_dir()
+            yield entry, entry.is_dir() and not entry.is_symlink()
 
 
 def load_agency_dir(folder: Path, corpus: Corpus) -> None:
@@ -114,16 +144,21 @@ def load_agency_dir(folder: Path, corpus: Corpus) -> None:
     if not SLUG.match(slug):
         corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH",
                                        f"机构目录名“{slug}”不合规：只能用小写拼音字母、数字和连字符，如 luoyuan-songshan"))
-    elif slug in RESERVED_SLUGS:
+    elif reserved_slug(slug):
         corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH",
-                                       f"机构目录名“{slug}”与网站栏目重名，请换一个"))
+                                       f"机构目录名“{slug}”与网站自身的栏目或文件重名，请换一个"))
     agency = read_agency(folder, corpus)
     if agency is not None:
         corpus.agencies[slug] = agency
     years: dict[int, set[str]] = {}
     for entry in sorted(folder.iterdir()):
         match = YEAR_FILE.match(entry.name)
-        if entry.name == "agency.yml" or entry.name in IGNORED or entry.name.startswith("."):
+        if entry.name in IGNORED or entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH", f"“{entry.name}”{LINK}"))
+            continue
+        if entry.name == "agency.yml":
             continue
         if entry.name == "files" and entry.is_dir():
             read_attachments(entry, corpus)
@@ -152,11 +187,28 @@ def load_agency_dir(folder: Path, corpus: Corpus) -> None:
 
 def read_attachments(folder: Path, corpus: Corpus) -> None:
     for entry in sorted(folder.iterdir()):
-        if entry.is_symlink() or not entry.is_file() or not ATTACHMENT_NAME.match(entry.name):
+        if entry.is_symlink():
+            corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH", f"“{entry.name}”{LINK}"))
+        elif not entry.is_file() or not ATTACHMENT_NAME.match(entry.name):
             corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
                                            "files/ 中只能放 <年度>-<名称>.pdf 原文附件，如 2019-original.pdf"))
+        elif (problem := attachment_problem(entry)) is not None:
+            corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH", problem))
         else:
             corpus.attachments.append(entry)
+
+
+def attachment_problem(path: Path) -> str | None:
+    """An attachment is published as it is: a .pdf must be a PDF. One that starts with "%PDF-" is
+    sniffed as a PDF by every browser, never as HTML, and cannot parse as a script."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(5)
+    except OSError as err:
+        return f"无法读取附件：{err.strerror}"
+    if head != b"%PDF-":
+        return "附件不是 PDF 文件（PDF 文件以“%PDF-”开头）：请放入原文的 PDF，不要改扩展名"
+    return None
 
 
 def read_narrative(path: Path, corpus: Corpus) -> str:
@@ -166,16 +218,32 @@ def read_narrative(path: Path, corpus: Corpus) -> str:
     return text
 
 
+def read_bytes(path: Path, corpus: Corpus, limit: int, rule: str) -> bytes | None:
+    """A report file's bytes; a link, a missing or unreadable file, or one over `limit` bytes is a
+    located problem (its size is known before it is read)."""
+    shown = display_path(path)
+    try:
+        if path.is_symlink():
+            corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH", f"“{path.name}”{LINK}"))
+            return None
+        size = path.stat().st_size
+        if size > limit:
+            corpus.problems.append(Problem(shown, 1, 1, "error", rule,
+                                           f"文件过大（{size:,} 字节，上限 {limit:,} 字节）"))
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH", "缺少文件"))
+    except OSError as err:
+        corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH", f"无法读取文件：{err.strerror}"))
+    return None
+
+
 def read_yaml(path: Path, corpus: Corpus) -> located.Parsed | None:
     corpus.files += 1
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH", "缺少文件"))
-        return None
-    except OSError as err:
-        corpus.problems.append(Problem(shown, 1, 1, "error", "FMT-PATH", f"无法读取文件：{err.strerror}"))
+    data = read_bytes(path, corpus, MAX_YAML_BYTES, "FMT-YAML")
+    if data is None:
         return None
     text, issue = located.decode(data)
     if issue:
@@ -188,7 +256,10 @@ def read_yaml(path: Path, corpus: Corpus) -> located.Parsed | None:
 
 
 def read_text(path: Path, corpus: Corpus) -> str | None:
-    text, issue = located.decode(path.read_bytes())
+    data = read_bytes(path, corpus, markup.MAX_BYTES, "FMT-MD")
+    if data is None:
+        return None
+    text, issue = located.decode(data)
     if issue:
         corpus.problems.append(Problem(display_path(path), issue.line, issue.col, "error", issue.rule,
                                        issue.message))

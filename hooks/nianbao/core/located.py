@@ -94,6 +94,11 @@ def parse(text: str, full: bool = False) -> Parsed:
         if fast is not None:
             return fast
     parsed = Parsed()
+    deep = too_deep(text)
+    if deep is not None:
+        parsed.issues.append(Issue(deep[0], deep[1], "FMT-YAML", f"嵌套过深（超过 {MAX_DEPTH} 层）"))
+        parsed.ok = False
+        return parsed
     try:
         # BaseLoader resolves no implicit tags in Python: plain scalars are typed below, faster.
         node = yaml.compose(text, Loader=_Loader)
@@ -117,6 +122,32 @@ def parse(text: str, full: bool = False) -> Parsed:
         return parsed
     parsed.value = _Constructor(parsed).construct(node, (), 0)
     return parsed
+
+
+# libyaml composes nested collections by recursion in C: tens of thousands of "[" crash the
+# process. Nesting needs one of these characters a level (an indented block mapping needs the
+# indentation instead, quadratic in its depth, which the file size bounds far below any danger).
+NESTING = "[{-?"
+NESTING_SCAN = 2_000  # below this many of them a file cannot nest dangerously; a report has ~50
+
+
+def too_deep(text: str) -> tuple[int, int] | None:
+    """line:col where the collections nest deeper than MAX_DEPTH, read as events (no recursion)."""
+    if sum(text.count(ch) for ch in NESTING) < NESTING_SCAN:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            kind = type(event)
+            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # compose reports it, located
+    return None
 
 
 def syntax_message(err: yaml.MarkedYAMLError) -> str:

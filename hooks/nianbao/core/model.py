@@ -1,4 +1,4 @@
-"""The nouns of the data: reports and their cells, agencies, problems (editions: spec.py)."""
+"""The nouns of the data: reports and their cells, agencies, problems (editions: editions/, spec.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .spec import Edition
+from .editions import Edition
 
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 

@@ -1,7 +1,8 @@
-"""`nianbao check` on every core: the agencies are split among worker processes of the standard
-library's process pool, each of which reads and checks its agencies and returns only their
-problems. Every rule looks at one agency at a time, so the split changes nothing but the time;
-the problems are sorted as one list afterwards, exactly as a single process prints them.
+"""The check (check.py) on every core, a wrapper beside it: the agencies are split among worker
+processes of the standard library's process pool, each of which reads and checks its agencies and
+returns only their problems. Every rule looks at one agency at a time, so the split changes
+nothing but the time; the problems are sorted as one list afterwards, exactly as a single process
+prints them.
 
 NIANBAO_JOBS sets the number of workers (default: the machine's cores; 1 is one process).
 """
@@ -11,14 +12,33 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import settings
+from .check import Result, agency_groups, check_corpus as check_in_process, check_groups, collect
+from .load import Corpus, load_corpus, load_folders, root_entries
 from .model import Problem
-from ..build.units import job_count
 
 MIN_AGENCIES_PER_JOB = 50  # below this, starting workers costs more than it saves
+
+
+def job_count() -> int:
+    return settings.jobs()
+
+
+def check_path(root: str | os.PathLike, only: set[str] | None = None, jobs: int = 1) -> Result:
+    return check_corpus(load_corpus(root, only), jobs)
+
+
+def check_corpus(corpus: Corpus, jobs: int = 1) -> Result:
+    """Every rule on every report; with jobs > 1 the agencies' rules run in forked workers that
+    share the loaded corpus, with the same result as check.check_corpus."""
+    groups = agency_groups(corpus)
+    found = check_groups_on_every_core(groups, jobs) if jobs > 1 else check_groups(groups)
+    return collect(corpus, groups, found)
 
 
 @dataclass
@@ -50,14 +70,11 @@ def checked_batches(root: str, names: list[str]):
     """These agency folders read and checked a few at a time ((names, check.Result) each): a worker's share
     held whole would make each of the collector's passes walk all its cells (a quarter of a cold
     check's time at 10,000 reports), and its memory grow with the archive."""
-    from .check import check_corpus
-    from .load import load_folders
-
     gc.freeze()  # what is loaded by now (the modules, the editions) is never garbage: out of every pass
     for start in range(0, len(names), BATCH):
         batch = names[start:start + BATCH]
         with collector_paused():
-            result = check_corpus(load_folders(root, batch))
+            result = check_in_process(load_folders(root, batch))
         yield batch, result
 
 
@@ -73,8 +90,6 @@ def check_folders(root: str, names: list[str]) -> Tally:
 
 def check_tally(root: Path, jobs: int | None = None) -> Tally:
     """Every problem of the reports folder, sorted, with the agencies and reports counted."""
-    from .load import load_corpus, root_entries
-
     jobs = jobs or job_count()
     names = [entry.name for entry, folder in root_entries(root) if folder] if root.is_dir() else []
     tally = Tally(problems=list(load_corpus(root, only=set()).problems))  # what lies beside the agency folders
@@ -102,8 +117,6 @@ _GROUPS: list | None = None  # the build's loaded agencies, inherited by forked 
 
 
 def _check_share(indices: list[int]) -> dict:
-    from .check import check_groups
-
     return check_groups([_GROUPS[i] for i in indices])
 
 
@@ -111,8 +124,6 @@ def check_groups_on_every_core(groups: list, jobs: int) -> dict:
     """The rules of each agency (a list of its reports) in forked workers that inherit the corpus
     the build has loaded: only the problems travel back. Small corpora stay in one process."""
     global _GROUPS
-    from .check import check_groups
-
     if len(groups) < MIN_AGENCIES_PER_JOB * 2 or "fork" not in multiprocessing.get_all_start_methods():
         return check_groups(groups)
     _GROUPS = groups

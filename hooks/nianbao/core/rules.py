@@ -263,6 +263,15 @@ def layout(report: Report) -> Iterator[Finding]:
                                        f"{len(replaced)} 行（按原文记录）")
 
 
+@rule("EMPTY", "E", "报告不是空白草稿：至少有一个单元格按原文填写（`nianbao new` 写出的草稿每格都是 null）")
+def empty(report: Report) -> Iterator[Finding]:
+    cells = [cell for _, _, _, cell in report.cells()]
+    if cells and all(cell.value is None for cell in cells):
+        untitled = "，标题也是空的" if not report.meta.get("title") else ""
+        yield Finding(("t2",), f"全部 {len(cells)} 个单元格都是 null{untitled}：这还是空白草稿，请按原文逐格填写后再发布"
+                               "（原文的表格确实全部空白的，核对后在 acknowledged 中确认）")
+
+
 # -- across years -------------------------------------------------------------------------
 
 @rule("XY-CARRY", "W", "上年“结转下年度继续办理” = 本年“上年结转”", pair=True)
@@ -295,4 +304,4 @@ def xy_stock(prev: Report, cur: Report) -> Iterator[Finding]:
 
 def short(label: str) -> str:
     """Row labels without the long parenthesised explanations, for messages."""
-    return re.sub(r"（[^）]{8,}）$", "", label)
+    return re.sub(r"（[^（）]{8,}）$", "", label)  # no （ inside: linear on any label

@@ -1,17 +1,21 @@
 """Narrative Markdown is untrusted: find unsafe HTML and URLs, located, so `check` rejects them.
 
-The page HTML is also cleaned with an allow-list at build time (`clean_html`), so nothing that
-slips past the check can reach a reader; but the editor is told here, at the line, rather than
-having content silently vanish.
+The narrative is read with the parser that renders it (markup.py), and its raw HTML the way a
+browser reads it (htmlscan.py): what the check passes is what the page shows. The page HTML is
+also cleaned with an allow-list at build time (`clean_html`, `clean_narrative`), so nothing that
+slipped past the check could reach a reader; but the editor is told here, at the line, rather
+than having content silently vanish.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
 
+from . import htmlscan, markup
 from .model import Problem
 
 # Inline and table markup an editor may need to reproduce a published report; nothing active.
@@ -22,80 +26,98 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"align", "colspan", "rowspan", "title", "href", "scope", "headers", "id", "class"}
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset"}
+# The page's own ids and classes (its sections, tables, the theme's components) are not an
+# editor's to take: an element with id="__config" or class="md-header" in a narrative would
+# clobber or imitate the site itself.
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+RESERVED_PREFIXES = ("__", "md-", "nb-", "table-", "section-", "h-", "t2", "t3", "t4", "pagefind", "tianbao")
+RESERVED_IDS = frozenset({"check", "compare", "top"})
 
-FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$", re.M | re.S)
-CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.S)
-MD_LINK = re.compile(r"\]\(\s*<?(?P<url>[^)\s>]*)")
-MD_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(?P<url>\S+?)>?(?:\s|$)", re.M)
-AUTOLINK = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]*)>")
-SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def url_is_unsafe(url: str) -> bool:
-    """A URL with a scheme outside http(s)/mailto/tel (javascript:, data:, vbscript: …)."""
-    cleaned = re.sub(r"[\x00-\x20]|&#[xX]?0*[0-9a-fA-F]{1,2};?|&(Tab|NewLine);", "", url)
+    """A URL with a scheme outside http(s)/mailto/tel (javascript:, data:, vbscript: …), however
+    it is disguised: character references, percent-escapes, spaces or controls inside it."""
+    cleaned = INVISIBLE.sub("", unquote(html.unescape(url)))
     match = SCHEME.match(cleaned)
     return bool(match) and match.group(1).lower() not in SAFE_SCHEMES
 
 
-def blank_code(text: str) -> str:
-    """Code blocks and spans print their content as text: blank them, keeping every position."""
-    def spaces(m: re.Match) -> str:
-        return re.sub(r"[^\n]", " ", m.group(0))
-
-    if "`" not in text and "~~~" not in text:  # most narratives: no code at all, and no regex pass over them
-        return text
-    return CODE_SPAN.sub(spaces, FENCE.sub(spaces, text))
-
-
-class _TagScanner(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, int, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        line, col = self.getpos()
-        if ":" in tag:  # <scheme:...> is a Markdown autolink, checked as a URL
-            return
-        if tag not in ALLOWED_TAGS:
-            self.found.append((line, col + 1, f"不允许使用 HTML 标签 <{tag}>（正文只能用简单的文字和表格标签）"))
-            return
-        for name, value in attrs:
-            if name.startswith("on") or name == "style" or name not in ALLOWED_ATTRIBUTES:
-                self.found.append((line, col + 1, f"不允许在 <{tag}> 上使用属性 {name}"))
-            elif name in URL_ATTRIBUTES and value and url_is_unsafe(value):
-                self.found.append((line, col + 1, f"链接“{value[:40]}”使用了不安全的协议"))
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-
-    def handle_comment(self, data):
-        if re.search(r"<\s*script|\[if", data, re.I):
-            line, col = self.getpos()
-            self.found.append((line, col + 1, "注释中不允许包含脚本或条件注释"))
+def reserved_name(value: str) -> bool:
+    return any(not NAME.fullmatch(part) or part.lower().startswith(RESERVED_PREFIXES) or part.lower() in RESERVED_IDS
+               for part in value.split() or [""])
 
 
 def check_markdown(text: str, path: str) -> list[Problem]:
-    scanned = blank_code(text)
+    refused = markup.over_limits(text)
+    if refused is not None:
+        offset, message = refused
+        line = text.count("\n", 0, offset) + 1
+        col = offset - text.rfind("\n", 0, offset)
+        return [Problem(path, line, col, "error", "FMT-MD", message)]
+    if "<" not in text and "[" not in text:  # no raw HTML, link or image can be written without one
+        return []
     problems = []
-    scanner = _TagScanner()
-    scanner.feed(scanned)
-    scanner.close()
-    for line, col, message in scanner.found:
-        problems.append(Problem(path, line, col, "error", "MD-HTML", message))
-    for pattern in (MD_LINK, MD_REFERENCE, AUTOLINK):
-        for match in pattern.finditer(scanned):
-            url = match.group("url")
-            if url_is_unsafe(url):
-                line, col = position(scanned, match.start("url"))
-                problems.append(Problem(path, line, col, "error", "MD-URL",
-                                        f"链接“{url[:40]}”使用了不安全的协议（只允许 http、https、mailto、tel）"))
+    for piece in markup.pieces(text):
+        for offset, rule, message in piece_problems(piece):
+            line, col = piece.at(offset)
+            problems.append(Problem(path, line, col, "error", rule, message))
     return sorted(problems, key=lambda p: p.sort_key)
 
 
-def position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+def piece_problems(piece: markup.Piece):
+    """(offset in the piece, rule, message) of what a piece would put on the page unsafely."""
+    if piece.kind == "link":
+        url = str(piece.token.attrs.get("href", ""))
+        if url_is_unsafe(url):
+            yield destination(piece), "MD-URL", f"链接“{url[:40]}”使用了不安全的协议（只允许 http、https、mailto、tel）"
+        return
+    if piece.kind == "image":
+        yield 0, "MD-HTML", "正文中不能插入图片：请用文字说明，原文件可作为附件（attachments）"
+        return
+    content = piece.token.content
+    for item in htmlscan.scan(content):
+        if isinstance(item, htmlscan.Comment):
+            if not item.closed:
+                yield item.offset, "MD-HTML", "HTML 注释没有结束（缺少“-->”），其后的正文都不会显示"
+            continue
+        if not item.closed:
+            yield item.offset, "MD-HTML", f"HTML 标签 <{item.name}> 没有结束（缺少“>”或引号未闭合）"
+            continue
+        if item.end:
+            continue
+        yield from tag_problems(item)
+
+
+def destination(piece: markup.Piece) -> int:
+    """Where an inline link's destination starts, after its "](" (else the link itself: an
+    autolink, or a reference whose definition is elsewhere)."""
+    if piece.token.markup == "autolink":
+        return 1
+    at = piece.block.find("](", piece.offset)
+    line_end = piece.block.find("\n", piece.offset)
+    if at < 0 or (line_end >= 0 and at > line_end and piece.block.count("\n", piece.offset, at) > 2):
+        return 0
+    at += 2
+    while at < len(piece.block) and piece.block[at] in " \t\n<":
+        at += 1
+    return at - piece.offset
+
+
+def tag_problems(tag: htmlscan.Tag):
+    if tag.name not in ALLOWED_TAGS:
+        yield tag.offset, "MD-HTML", f"不允许使用 HTML 标签 <{tag.name[:20]}>（正文只能用简单的文字和表格标签）"
+        return
+    for name, value in tag.attrs:
+        if name.startswith("on") or name == "style" or name not in ALLOWED_ATTRIBUTES:
+            yield tag.offset, "MD-HTML", f"不允许在 <{tag.name}> 上使用属性 {name[:20]}"
+        elif name in URL_ATTRIBUTES and value and url_is_unsafe(value):
+            yield tag.offset, "MD-HTML", f"链接“{value[:40]}”使用了不安全的协议"
+        elif name in ("id", "class", "headers") and reserved_name(value):
+            yield tag.offset, "MD-HTML", (f"<{tag.name}> 的 {name}“{value[:40]}”不可用：只能用字母开头的字母、数字和连字符，"
+                                          "且不能与网站自身的名称（如 __、md-、nb-、table-、section- 开头的）相同")
 
 
 # -- the rendered page --------------------------------------------------------------------
@@ -119,7 +141,26 @@ PAGE_ATTRIBUTES = {
 }
 
 
-def clean_html(html: str) -> str:
+def clean_html(fragment: str) -> str:
     """An allow-list pass over a report page's content HTML (defence in depth)."""
-    return nh3.clean(html, tags=PAGE_TAGS, attributes=PAGE_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES),
+    return nh3.clean(fragment, tags=PAGE_TAGS, attributes=PAGE_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES),
                      link_rel=None, strip_comments=True)
+
+
+# What a narrative may hold on the page: its raw HTML's allow-list, and what Markdown makes.
+NARRATIVE_TAGS = ALLOWED_TAGS | {"blockquote", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol",
+                                 "pre", "strong", "ul"}
+NARRATIVE_ATTRIBUTES = {"*": ALLOWED_ATTRIBUTES, "ol": ALLOWED_ATTRIBUTES | {"start"}}
+
+
+def _narrative_attribute(tag: str, name: str, value: str) -> str | None:
+    if name in ("id", "class", "headers") and reserved_name(value):
+        return None
+    return value
+
+
+def clean_narrative(fragment: str) -> str:
+    """A piece of a rendered narrative through the narrative's allow-list: what the check refuses
+    does not reach the page even if the check was skipped."""
+    return nh3.clean(fragment, tags=NARRATIVE_TAGS, attributes=NARRATIVE_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES),
+                     link_rel=None, strip_comments=True, attribute_filter=_narrative_attribute)

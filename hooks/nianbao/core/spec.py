@@ -1,5 +1,6 @@
 """The nouns of an edition as its spec file describes it: tables, their rows, columns and header
-trees. Read once at start; every check and page asks them where a cell stands."""
+trees. Read once at start; every check and page asks them where a cell stands. The Edition that
+holds them is made, and unpickled, by its loader (editions/)."""
 
 from __future__ import annotations
 
@@ -182,27 +183,3 @@ class Table:
         if cells is None or self.shadows(rows, row_id):
             return None  # absent, or printed in place of another row's group
         return cells
-
-
-@dataclass
-class Edition:
-    id: str
-    name: str
-    document: str
-    first_year: int
-    last_year: int | None
-    sections: list[dict]
-    tables: dict[str, Table]
-    limits: dict[str, int] = field(default_factory=dict)  # column kind -> largest plausible value
-
-    def __reduce__(self):
-        return edition_named, (self.id,)  # a stored report names its edition, not a copy of the spec
-
-    def applies_to(self, year: int) -> bool:
-        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
-
-
-def edition_named(edition_id: str) -> Edition:
-    from .editions import get
-
-    return get(edition_id)

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from ..core import editions
-from ..build.dataparts import Parts
+from .parts import Parts
 from ..core.model import Cell, Report
 
 LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]
@@ -42,6 +42,16 @@ def number_text(value) -> str:
 class Unconfirmed(ValueError):
     """A cell the importer could not read for sure (model.Uncertain) is not data yet: no export
     writes it, neither as a blank nor as a value (rule UNCERTAIN stops a build before this)."""
+
+
+def unconfirmed(reports: list[Report]) -> list[str]:
+    """Where the reports hold cells the importer could not read for sure (export refuses them)."""
+    found = []
+    for report in reports:
+        for table, row, col, cell in report.cells():
+            if not cell.text and cell.uncertain:
+                found.append(f"{report.path}:{cell.line}:{cell.col}: {table.id}.{row}.{col.id} 导入时未能确定，尚待编辑确认")
+    return found
 
 
 def cells(report: Report):

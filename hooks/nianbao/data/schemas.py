@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core import editions
 from ..core.load import SLUG
 from ..core.model import UNCERTAIN_KEY
-from ..core.spec import Edition
+from ..core.editions import Edition
 from ..core.schema import AGENCY_KINDS, KEY_NAMES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..core.model import UNCERTAIN_KEY
-from ..core.spec import Edition
+from ..core.editions import Edition
 
 META_KEYS = ["agency", "year", "edition", "title", "published", "source_url", "index_no", "doc_no"]
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

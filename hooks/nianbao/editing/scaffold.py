@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
-from ..core import editions
+from ..core import editions, located, schema
+from ..core.atomic import write_text
 from .dump import Comments, report_yaml, scalar
-from ..core.load import RESERVED_SLUGS, SLUG
+from ..core.load import SLUG, reserved_slug, display_path
 from ..data.schemas import file_name
 
 SCHEMA_DIR = "docs/schemas"
@@ -29,24 +31,31 @@ def guess_kind(name: str) -> str:
 
 def new_report(reports: Path, slug: str, year: int, name: str | None = None, region: str | None = None,
                kind: str | None = None) -> list[Path]:
-    if not SLUG.match(slug) or slug in RESERVED_SLUGS:
+    if not SLUG.match(slug) or reserved_slug(slug):
         raise ScaffoldError(f"机构代码“{slug}”不合规：只能用小写拼音字母、数字和连字符，如 luoyuan-songshan")
+    if year > datetime.date.today().year:
+        raise ScaffoldError(f"{year} 年度还没有到：年度报告在年度结束后编制，请检查年度")
     edition = edition_for_year(year)
     folder = reports / slug
     yml, md = folder / f"{year}.yml", folder / f"{year}.md"
     for path in (yml, md):
         if path.exists():
-            raise ScaffoldError(f"{path} 已存在，不会覆盖")
-    written = []
+            raise ScaffoldError(f"{display_path(path)} 已存在，不会覆盖")
     agency = folder / "agency.yml"
-    if not agency.exists():
-        if not (name and region):
-            raise ScaffoldError("新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
-        folder.mkdir(parents=True, exist_ok=True)
-        agency.write_text(agency_text(folder, name, kind or guess_kind(name), region), encoding="utf-8")
+    agency_text = None
+    if agency.exists():
+        same_agency(agency, name, region, kind)
+    elif not (name and region):
+        raise ScaffoldError("新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
+    else:
+        agency_text = checked_agency(folder, name, region, kind or guess_kind(name))
+    written = []
+    folder.mkdir(parents=True, exist_ok=True)
+    if agency_text is not None:
+        write_text(agency, agency_text)
         written.append(agency)
-    yml.write_text(report_text(slug, year, edition, folder), encoding="utf-8")
-    md.write_text(narrative_text(edition), encoding="utf-8")
+    write_text(yml, report_text(slug, year, edition, folder))
+    write_text(md, narrative_text(edition))
     return written + [yml, md]
 
 
@@ -56,6 +65,34 @@ def edition_for_year(year: int):
     if edition is None:
         raise ScaffoldError(f"{year} 年度没有适用的报告格式（gov-2019 适用于 2019–2020 年度）")
     return edition
+
+
+def checked_agency(folder: Path, name: str, region: str, kind: str) -> str:
+    """agency.yml for a new agency, refused with the check's own messages (FMT-TEXT, FMT-REGION, ...)
+    if `nianbao check` would refuse it."""
+    text = agency_text(folder, name, kind, region)
+    parsed = located.parse(text)
+    problems = [issue.message for issue in parsed.issues]
+    if parsed.ok and not problems:
+        problems = [p.message for p in schema.check_agency(parsed, "agency.yml").problems]
+    if problems:
+        raise ScaffoldError(f"机构信息不能使用：{'；'.join(problems)}（--name 为机构全称，--region 如 福建省/福州市/罗源县）")
+    return text
+
+
+def same_agency(path: Path, name: str | None, region: str | None, kind: str | None) -> None:
+    """--name, --region and --kind for an agency that exists must agree with its agency.yml: they
+    are not applied, and a silent difference would leave the editor believing they were."""
+    if not (name or region or kind):
+        return
+    parsed = located.parse(path.read_text(encoding="utf-8"))
+    stored = parsed.value if parsed.ok and isinstance(parsed.value, dict) else {}
+    given = {"name": ("--name", name), "region": ("--region", region), "kind": ("--kind", kind)}
+    differ = [f"{option}“{value}”与已有的“{stored.get(key)}”不同" for key, (option, value) in given.items()
+              if value is not None and str(stored.get(key)) != value]
+    if differ:
+        raise ScaffoldError(f"机构已存在（{display_path(path)}），{'；'.join(differ)}：新建报告不会修改机构信息。"
+                            "不加这些选项即可新建；机构信息确实有误的，请直接编辑 agency.yml")
 
 
 def schema_link(folder: Path, name: str) -> str:

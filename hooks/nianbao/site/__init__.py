@@ -1,1 +1,1 @@
-"""The site's pages: tables, report/agency/index pages, charts, search, and the MkDocs adapter."""
+"""The site's pages as a plain library: tables, report/agency/index pages, charts, data files. No MkDocs here."""

@@ -11,10 +11,10 @@ from . import charts
 from ..data import export
 from ..core import figures
 from ..core.check import Result
-from .indexpages import reports_csv, summary_rows
 from .pagedtables import FIRST_ROWS, chunk_files, paged_table
 from ..core.model import Cell, Report
 from .render import environment, render_table
+from .summaryrows import reports_csv, summary_rows
 from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
 
 LONG_CSV = "data/nianbao-cells-long.csv"

@@ -7,56 +7,15 @@ left out where a term is unknown or the denominator is 0.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from . import charts
 from ..core import figures
 from ..core.check import Result
-from ..data.export import csv_lines, to_csv
 from ..core.model import Agency, Report
+from .pagedtables import FIRST_ROWS, paged_table
 from .render import environment
+from .summaryrows import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
 from .urls import WIDE_PAGE, Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
-
-FIGURE_NAMES = [name for name, *_ in figures.KEY_FIGURES] + ["诉讼总计"]
-RATE_NAMES = list(figures.RATE_FORMULAS)
-SUMMARY_HEADER = ["agency", "agency_name", "region", "kind", "year"] + FIGURE_NAMES + RATE_NAMES + ["errors", "warnings"]
-CSV_PIECE = 1000  # reports
-
-
-@dataclass(slots=True)
-class SummaryRow:
-    report: Report
-    agency: Agency
-    values: dict
-    rates: list
-    errors: int
-    warnings: int
-
-
-def summary_rows(reports: list[Report], result: Result) -> list[SummaryRow]:
-    rows = []
-    for report in reports:
-        problems = [p for p in result.by_report.get(report.key, []) if p.acknowledged is None]
-        rows.append(SummaryRow(report, result.corpus.agencies[report.agency], figures.key_values(report),
-                               figures.rates(report), sum(p.level == "error" for p in problems),
-                               sum(p.level == "warning" for p in problems)))
-    return rows
-
-
-def reports_csv(reports: list[Report], result: Result) -> Iterator[str]:
-    """The key figures of these reports as CSV (with a BOM: Excel reads UTF-8 only so), made in
-    pieces by the worker that writes the file: an archive's summary rows are never held at once."""
-    yield to_csv(SUMMARY_HEADER, [], bom=True)
-    for start in range(0, len(reports), CSV_PIECE):
-        yield csv_lines(summary_lines(summary_rows(reports[start:start + CSV_PIECE], result)))
-
-
-def summary_lines(rows: list[SummaryRow]) -> list[list[str]]:
-    return [[r.report.agency, r.agency.name, "/".join(r.agency.region), r.agency.kind, str(r.report.year)]
-            + ["" if r.values[n] is None else str(r.values[n]) for n in FIGURE_NAMES]
-            + ["" if rate.value is None else f"{rate.value:.4f}" for rate in r.rates]
-            + [str(r.errors), str(r.warnings)] for r in rows]
 
 
 def summary_table(rows: list[SummaryRow], uri: str, csv_uri: str) -> str:
@@ -160,8 +119,6 @@ def year_page(year: int, reports: list[Report], result: Result, blocks: Blocks) 
     uri = year_uri(year)
     agencies = result.corpus.agencies
     reports = sorted(reports, key=lambda r: (agencies[r.agency].region, agencies[r.agency].name))
-    from .pagedtables import FIRST_ROWS, paged_table  # it builds on this module's rows
-
     lines = [WIDE_PAGE, f"# {year} 年度报告", "", f"{year} 年度共 {len(reports)} 份报告。", ""]
     regions = sorted({agencies[r.agency].region[0] for r in reports})
     lines += [blocks.add(lambda: paged_table(summary_rows(reports[:FIRST_ROWS], result), len(reports), uri,

@@ -12,8 +12,8 @@ import json
 from collections import defaultdict
 
 from ..core import figures
-from .indexpages import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
 from .render import environment
+from .summaryrows import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
 from .urls import Page, href, report_uri
 
 FIRST_ROWS = 50  # rows printed into the page itself

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections import defaultdict
 import segno
 from markupsafe import escape
 
 from ..core.check import Result
 from ..core.model import LEVEL_NAMES, Agency, Problem, Report
-from .render import render_table
+from .narrative import Narrative
 from ..core import figures
 from .datapages import compare_page, data_files, region_pages
 from .qualitypages import passing_share, quality_pages
@@ -26,8 +25,6 @@ from .urls import (Blocks, Page, SiteInfo, agency_uri, href, link, md_text, regi
 from ..core.rules import RULES
 from ..core.safety import url_is_unsafe
 
-HEADING = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*([一二三四五六])、")
-MARKER = re.compile(r"^\{\{\s*(t[234])\s*\}\}\s*$")
 RULES_PAGE = "rules.md"
 
 
@@ -82,7 +79,11 @@ def report_page(report: Report, agency: Agency, problems: list[Problem], site: S
     if address:
         parts += [blocks.add(functools.partial(qr_figure, address)), ""]
     parts += [blocks.add(functools.partial(meta_html, report, agency, problems, uri)), ""]
-    parts.append(narrative_with_tables(report, problems, blocks))
+    # The editors' Markdown is rendered by the parser the check reads it with, never by MkDocs:
+    # the page's table of contents takes its headings from there too (adapter.page_content).
+    narrative = Narrative(report, problems)
+    parts.append(blocks.add(narrative.html))
+    blocks.toc = narrative.headings
     parts += ["", "## 与上年比较 {#compare}", "", blocks.add(functools.partial(comparison, report, previous, uri)),
               "", "## 数据核验 {#check}", "",
               "按统计表的勾稽关系和填报规则逐项核对原文数据。数据按原文发布，不作更正；"
@@ -166,48 +167,6 @@ def meta_html(report: Report, agency: Agency, problems: list[Problem], uri: str)
                               f"{a(href(uri, report_data_uri(report, 'tables.csv')), 'tables.csv')}（全部单元格，原文与数值）"))
     rows = "".join(f"<li><strong>{label}</strong>：{value}</li>" for label, value in items)
     return f'<div class="nb-meta"><ul>{rows}</ul></div>'
-
-
-def narrative_with_tables(report: Report, problems: list[Problem], blocks: Blocks) -> str:
-    """Place each table where the editor marked it, else right after its section heading."""
-    lines = report.narrative.splitlines()
-    placed: set[str] = set()
-    out: list[str] = []
-    for line in lines:
-        marker = MARKER.match(line.strip())
-        if marker and marker.group(1) in report.tables:
-            out += ["", blocks.add(functools.partial(render_table, report, marker.group(1), problems)), ""]
-            placed.add(marker.group(1))
-        else:
-            out.append(line)
-    sections = {s["num"]: s for s in report.edition.sections}
-    wanted = {s["table"]: s for s in report.edition.sections if s.get("table")}
-    for tid, section in wanted.items():
-        if tid in placed:
-            continue
-        at = next((i for i, line in enumerate(out) if heading_no(line) == section["num"]), None)
-        block = ["", blocks.add(functools.partial(render_table, report, tid, problems)), ""]
-        if at is None:
-            at = insertion_point(out, list(sections), section["num"])
-            block = ["", f"## {section['num']}、{section['title']}"] + block
-            out[at:at] = block
-        else:
-            out[at + 1:at + 1] = block
-    return "\n".join(out)
-
-
-def heading_no(line: str) -> str | None:
-    match = HEADING.match(line)
-    return match.group(1) if match else None
-
-
-def insertion_point(lines: list[str], order: list[str], no: str) -> int:
-    """Before the first heading of a later section, else at the end."""
-    later = order[order.index(no) + 1:]
-    for i, line in enumerate(lines):
-        if heading_no(line) in later:
-            return i
-    return len(lines)
 
 
 def problem_counts(problems: list[Problem]) -> str:

@@ -36,11 +36,12 @@ class Blocks:
     corpus' tables out of memory until each page is written.
     """
 
-    __slots__ = ("makers", "fragments")
+    __slots__ = ("makers", "fragments", "toc")
 
     def __init__(self):
         self.makers: dict[str, Callable[[], str]] = {}
         self.fragments: dict[str, str] = {}  # made ones, kept until the page is written
+        self.toc: Callable[[], list] | None = None  # headings inside the fragments, for the page's contents
 
     def made(self) -> list[str]:
         """Every fragment, made once: the build cache keys a page by them before rendering it."""
@@ -55,10 +56,22 @@ class Blocks:
         return token
 
     def fill(self, html: str) -> str:
-        for token, maker in self.makers.items():
-            fragment = self.fragments.pop(token, None)
-            html = html.replace(f"<p>{token}</p>", maker() if fragment is None else fragment, 1)
-        return html
+        """One pass over the page as the theme wrote it: a fragment is not searched for tokens."""
+        filled: set[str] = set()
+
+        def fragment(match: re.Match) -> str:
+            token = match.group(1)
+            maker = self.makers.get(token)
+            if maker is None or token in filled:
+                return match.group(0)
+            filled.add(token)
+            made = self.fragments.pop(token, None)
+            return maker() if made is None else made
+
+        return TOKEN.sub(fragment, html)
+
+
+TOKEN = re.compile(r"<p>(§§nianbao-block-[0-9]+§§)</p>")
 
 
 @dataclass(slots=True)  # a national archive's build holds millions
@@ -117,7 +130,8 @@ def md_text(text: str) -> str:
     entities as they are. Safe in a heading, a table cell, a list item and a link label.
     """
     marked = re.sub(r"([\\|\[\]*_`#!(){}+\-.])", r"\\\1", text)
-    return str(escape(marked)).replace("&#39;", "'")
+    # "§" as a reference: a value cannot spell a fragment's token (Blocks.fill).
+    return str(escape(marked)).replace("&#39;", "'").replace("§", "&#167;")
 
 
 def report_uri(report: Report) -> str:

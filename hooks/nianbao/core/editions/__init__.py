@@ -1,20 +1,43 @@
 """The national report formats, each described once as data in a YAML file beside this module.
 
 Adding an edition means adding one `<id>.yml` here: loading, checking, rendering, import and
-export all read the Edition objects built from these files.
+export all read the Edition objects built from these files. An Edition is stored (pickled) as its
+id and found here again by it, so the class lives beside its loader; its tables' nouns are spec.py.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from ..spec import Block, Column, Edition, Node, Row, Table
+from ..spec import Block, Column, Node, Row, Table
 
 HERE = Path(__file__).parent
+
+
+@dataclass
+class Edition:
+    id: str
+    name: str
+    document: str
+    first_year: int
+    last_year: int | None
+    sections: list[dict]
+    tables: dict[str, Table]
+    limits: dict[str, int] = field(default_factory=dict)  # column kind -> largest plausible value
+
+    def __reduce__(self):
+        return edition_named, (self.id,)  # a stored report names its edition, not a copy of the spec
+
+    def applies_to(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+def edition_named(edition_id: str) -> Edition:
+    return get(edition_id)
 
 
 @functools.cache

@@ -11,7 +11,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from .source import NotAReport
+from .base import NotAReport
 
 COLUMNS = ("source", "agency", "year", "name", "region", "kind")
 

@@ -35,7 +35,7 @@ def normalize(text: str) -> str:
 
 def core(label: str) -> str:
     """A row label without its numbering and its long parenthesised explanation."""
-    label = re.sub(r"（[^）]{6,}）$", "", normalize(label))
+    label = re.sub(r"（[^（）]{6,}）$", "", normalize(label))  # no （ inside: linear
     while True:
         stripped = re.sub(r"^(?:[一二三四五六七八九十]\.|（[一二三四五六七八九十]）|\d{1,2}\.)", "", label)
         if stripped == label:

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .source import NotAReport, Source, header_meta
+from .base import NotAReport, Source, header_meta
 
 OLD_FORMATS = {".doc": "Word 97–2003 文档（.doc）", ".wps": "WPS 文字文档（.wps）"}
 

@@ -1,12 +1,14 @@
 """The adapter between the library and MkDocs (or its drop-in fork ProperDocs).
 
-Only this module, pagebuild.py and renderpool.py (the generated pages' share of the build) and
-the hook file know MkDocs' objects; under `properdocs` the `mkdocs.*` imports are redirected to
-ProperDocs by ProperDocs itself.
+Only the modules of this folder (this one, pagebuild.py, renderpool.py and deferred.py: the
+generated pages' share of the build) and the hook file know MkDocs' objects; site/ makes the pages
+as plain text. Under `properdocs` the `mkdocs.*` imports are redirected to ProperDocs by ProperDocs
+itself.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -14,14 +16,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..build import oldsite, pagebuild
-from ..core.check import Result, check_path
+from . import oldsite, pagebuild
+from ..core import oserrors, project, settings
+from ..core.check import Result
 from ..core.checkcache import check_cached
-from ..build.units import job_count
-from .csp import add_policy
-from .outputs import output_problems
-from .pages import home_summary, site_pages
-from .urls import SiteInfo
+from ..core.parallel import check_path, job_count
+from ..site.csp import add_policy
+from ..site.outputs import output_problems
+from ..site.pages import home_summary, site_pages
+from ..site.urls import SiteInfo
 from ..core.safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -31,10 +34,7 @@ GENERATED: set[str] = set()  # source URIs of the pages made from report data
 
 def reports_dir(config) -> Path:
     """`reports/` beside mkdocs.yml; NIANBAO_REPORTS points a build elsewhere."""
-    override = os.environ.get("NIANBAO_REPORTS")
-    if override:
-        return Path(override)
-    return Path(config.config_file_path).resolve().parent / "reports"
+    return project.reports_dir(Path(config.config_file_path).resolve().parent)
 
 
 def pin_build_date(config) -> None:
@@ -58,18 +58,33 @@ def report_year(path: str) -> int | None:
 
 def preview_target() -> tuple[str | None, int | None]:
     """NIANBAO_ONLY=slug or slug/year limits a build to one agency or one report (fast previews)."""
-    value = os.environ.get("NIANBAO_ONLY", "").strip().strip("/")
-    if not value:
-        return None, None
-    slug, _, year = value.partition("/")
-    return slug, int(year) if year.isdigit() else None
+    return settings.only()
 
 
+def told(step):
+    """An OS error of a build step (a read-only folder, a full disk) stops the build with one line
+    naming the path, as MkDocs shows a plugin's error, not a traceback."""
+    @functools.wraps(step)
+    def run(*args, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        except OSError as err:
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"构建停止：{oserrors.describe(err)}") from err
+    return run
+
+
+@told
 def check_reports(config, clean: bool = False) -> Result:
     """Check everything before anything is written; a blocking problem stops the build."""
     from mkdocs.exceptions import PluginError
 
     gc.unfreeze()  # a previous build of `mkdocs serve`: its objects may be collected now
+    try:
+        settings.validate()
+    except ValueError as err:  # a bad NIANBAO_* value
+        raise PluginError(str(err)) from err
     pagebuild.start(config, clean)
     only, year = preview_target()
     folder, wanted = reports_dir(config), {only} if only else None
@@ -80,6 +95,9 @@ def check_reports(config, clean: bool = False) -> Result:
         log.info(f"读取并检查了 {pagebuild.BUILD.checks.read} 个机构的报告，"
                  f"{pagebuild.BUILD.checks.reused} 个机构未改动，检查结果取自构建缓存")
     if only:
+        missing = settings.missing_preview(result.corpus, only, year)
+        if missing:
+            raise PluginError(missing)
         keep = {year, year - 1} if year else None  # the year before, for the cross-year rules
         if keep:
             result.corpus.reports = [r for r in result.corpus.reports if r.year in keep]
@@ -108,9 +126,16 @@ def check_reports(config, clean: bool = False) -> Result:
     return result
 
 
+@told
 def add_pages(files, config, result: Result):
     from mkdocs.structure.files import InclusionLevel
 
+    linked = linked_sources(files, config)
+    if linked:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{linked[0]} 是符号链接或指向 docs/ 之外：网站的页面和文件只能是 docs/ 中的文件本身"
+                          f"（共 {len(linked)} 个）")
     info = SiteInfo(name=config.site_name, url=config.site_url or None)
     BLOCKS.clear()
     pages = site_pages(result, info)
@@ -143,6 +168,21 @@ def add_pages(files, config, result: Result):
     return files
 
 
+def linked_sources(files, config) -> list[str]:
+    """The hand-written pages and files that are links or lie outside docs/: MkDocs would publish
+    whatever they point at (reports/ is checked by the loader itself)."""
+    docs = Path(config.docs_dir).resolve()
+    linked = []
+    for file in files:
+        source = getattr(file, "abs_src_path", None)
+        if source is None or not file.src_dir or Path(file.src_dir).resolve() != docs:
+            continue  # generated, or the theme's own
+        path = Path(source)
+        if path.is_symlink() or not path.resolve().is_relative_to(docs):
+            linked.append(f"docs/{file.src_uri}")
+    return linked
+
+
 def add_attachments(files, config, result: Result) -> None:
     """Original PDFs stored with the reports are published beside them: /<slug>/files/<name>."""
     from mkdocs.structure.files import File
@@ -160,6 +200,7 @@ def prepare_pages(nav, config, files):
     return nav
 
 
+@told
 def render_pages(env, config, result: Result):
     """The generated pages, on every core, before MkDocs writes anything (see renderpool.py)."""
     pagebuild.render(env, config, BLOCKS, result)
@@ -172,6 +213,7 @@ def template_context(context, name: str):
     return context
 
 
+@told
 def finish_site(config, result: Result | None, serving: bool) -> None:
     """After MkDocs' own pages: the generated ones, the data files, then search (or, for a shard,
     what `nianbao merge` needs to make it)."""
@@ -204,10 +246,36 @@ def home_markdown(markdown: str, page, result: Result | None) -> str:
 
 def page_content(html: str, page) -> str:
     """Pages made from report data (and the home page, which lists reports) pass the allow-list
-    cleaner: report Markdown is the editors', and metadata in the others is escaped but untrusted."""
+    cleaner: metadata in them is escaped but untrusted. A report's narrative is not in its page's
+    Markdown (see site/narrative.py): its headings join the page's table of contents here."""
+    blocks = BLOCKS.get(page.file.src_uri)
+    if blocks is not None and blocks.toc is not None:
+        page.toc = with_headings(page.toc, blocks.toc())
     if page.file.src_uri in GENERATED or page.file.src_uri == "index.md":
         return clean_html(html)
     return html
+
+
+def with_headings(toc, headings: list):
+    """The page's contents with the narrative's headings (level, id, escaped title) at the head of
+    its title's entries, nested by level."""
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    items = list(toc)
+    title = items[0] if items and items[0].level == 1 else None
+    top = AnchorLink("", "", 1 if title else 0)
+    stack = [top]
+    for heading in headings:
+        link = AnchorLink(str(heading.title), heading.id, heading.level)
+        while len(stack) > 1 and stack[-1].level >= heading.level:
+            stack.pop()
+        stack[-1].children.append(link)
+        stack.append(link)
+    if title is None:
+        return TableOfContents(top.children + items)
+    nested = [link for link in top.children if link.level > 1]
+    title.children = nested + title.children
+    return TableOfContents([title] + [link for link in top.children if link.level <= 1] + items[1:])
 
 
 def page_output(output: str, page) -> str:
@@ -230,14 +298,14 @@ SERVE_INDEX_LIMIT = 500  # reports; a larger preview skips the search index unle
 def build_search(config, result: Result | None, serving: bool = False) -> None:
     """The Pagefind index over the finished site. NIANBAO_SEARCH=off skips it; `mkdocs serve` of a
     large repo skips it too unless NIANBAO_SEARCH=on, so an editor's preview rebuilds in seconds."""
-    setting = os.environ.get("NIANBAO_SEARCH", "").lower()
-    if result is None or setting in ("off", "0", "no", "false"):
+    setting = settings.search()
+    if result is None or setting == "off":
         log.info("未生成搜索索引（NIANBAO_SEARCH=off）")
         return
-    if serving and setting not in ("on", "1", "yes") and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
+    if serving and setting != "on" and len(result.corpus.reports) > SERVE_INDEX_LIMIT:
         log.info(f"预览 {len(result.corpus.reports)} 份报告时不生成搜索索引（NIANBAO_SEARCH=on 可开启）")
         return
-    from ..build.buildcache import PageCache
+    from .buildcache import PageCache
     from .search import build_index
 
     from mkdocs.exceptions import PluginError

@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core import settings
+from ..core.oserrors import describe
 from .pagebuild import HANDOFF, STAMP
 
 
@@ -52,9 +54,22 @@ def stamp_problems(folders: list[Path], stamps: list[dict]) -> list[str]:
         if numbers.count(number) != 1:
             places = [str(f) for f, n in zip(folders, numbers) if n == number]
             problems.append(f"分片 {number}/{count} " + (f"出现了 {len(places)} 次：{'、'.join(places)}" if places else "缺少"))
-    if len({(s.get("fingerprint"), s.get("reports")) for s in stamps}) != 1:
-        problems.append("各分片不是由同一版本的代码、配置和报告构建的（指纹或报告数不同），请用同一提交重新构建")
+    problems += differing(folders, stamps, "fingerprint", "代码、配置或组件版本")
+    problems += differing(folders, stamps, "data", "报告数据")
+    if not problems:
+        problems += differing(folders, stamps, "reports", "报告数")
     return problems
+
+
+def differing(folders: list[Path], stamps: list[dict], key: str, what: str) -> list[str]:
+    """The shards grouped by one field of their stamps, if they do not all agree."""
+    groups: dict = {}
+    for folder, stamp in zip(folders, stamps):
+        groups.setdefault(stamp.get(key), []).append(f"分片 {stamp.get('shard')}（{folder}）")
+    if len(groups) == 1:
+        return []
+    listed = "；".join("、".join(members) for members in groups.values())
+    return [f"各分片的{what}不同，不能合并：{listed} 各自来自不同的{what}。请用同一提交重新构建全部分片"]
 
 
 def copy_tree(source: Path, site: Path, owner: dict[str, Path], problems: list[str]) -> int:
@@ -110,7 +125,7 @@ def merge_search(folders: list[Path], site: Path) -> tuple[list[str], int]:
     default .cache/nianbao/ in the current folder, as the workflow's merge job restores it), only
     the bundles whose documents changed are indexed again."""
     from .buildcache import PageCache, cache_root
-    from ..site.search import index_documents
+    from .search import index_documents
 
     root, persistent = cache_root(Path.cwd())
     if not persistent:
@@ -139,12 +154,15 @@ def run(args) -> int:
     if missing:
         print(f"nianbao: 找不到分片目录“{'、'.join(missing)}”", file=sys.stderr)
         return 2
-    search = os.environ.get("NIANBAO_SEARCH", "").lower() not in ("off", "0", "no", "false")
+    search = settings.search() != "off"
     try:
         result = merge(folders, Path(args.site_dir), search=search)
-    except (RuntimeError, OSError) as err:
+    except RuntimeError as err:  # Pagefind failed
         print(f"nianbao: 合并失败：{err}", file=sys.stderr)
         return 1
+    except OSError as err:  # the site folder or the cache cannot be written: the user's to fix
+        print(f"nianbao: 合并失败：{describe(err, args.site_dir)}", file=sys.stderr)
+        return 2
     for problem in result.problems:
         print(f"error[MERGE] {problem}", file=sys.stderr)
     if result.problems:

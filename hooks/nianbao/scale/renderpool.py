@@ -27,7 +27,8 @@ from pathlib import Path
 from mkdocs.commands.build import _build_page, _populate_page
 
 from .buildcache import PageCache, unit_key, write_chunks
-from .dataparts import Parts, PieceStore, chunks_of
+from .dataparts import PieceStore, chunks_of
+from ..data.parts import Parts
 from ..site.urls import agency_uri
 
 log = logging.getLogger("mkdocs.plugins.nianbao")

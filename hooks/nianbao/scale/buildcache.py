@@ -24,6 +24,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..core import settings
+
 LAYOUT = "pages-v1"
 MANIFEST = "manifest.json"
 
@@ -36,10 +38,10 @@ def stat_of(path: str) -> list[int]:
 
 def cache_root(config_dir: Path) -> tuple[Path, bool]:
     """The cache folder and whether it outlives the build."""
-    setting = os.environ.get("NIANBAO_CACHE", "").strip()
-    if setting.lower() in ("off", "0", "no", "false"):
+    folder = settings.cache(config_dir / ".cache" / "nianbao")
+    if folder is None:
         return Path(tempfile.mkdtemp(prefix="nianbao-pages-")), False
-    return (Path(setting) if setting else config_dir / ".cache" / "nianbao"), True
+    return folder, True
 
 
 def unit_key(fingerprint: str, unit: str, parts: list[tuple[str, str, list[str]]]) -> str:
@@ -80,15 +82,6 @@ def link(source: str | Path, target: str | Path) -> None:
             link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def prune_files(folder: Path, keep: set[str]) -> None:
-    """Remove the files of a store of `folder/<bucket>/<key>` files whose key is not in `keep`
-    (left-over temporary files too)."""
-    for bucket in (folder.iterdir() if folder.is_dir() else ()):
-        for entry in bucket.iterdir():
-            if entry.name not in keep:
-                entry.unlink(missing_ok=True)
 
 
 class PageCache:

@@ -9,12 +9,11 @@ one shard and a shard's share does not move when other agencies are added.
 from __future__ import annotations
 
 import hashlib
-import os
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent  # the whole nianbao package: code, editions, theme, templates
+from ..core import settings
+from ..core.store import PACKAGE, package_digest
 
 ENGINE_PACKAGES = ("mkdocs", "properdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3", "segno",
                    "jinja2", "markupsafe")
@@ -44,43 +43,12 @@ def shard_index(unit: str, count: int) -> int:
 
 def parse_shard(value: str | None) -> Shard:
     """NIANBAO_SHARD=K/N (1 ≤ K ≤ N); unset or empty is the whole site. Raises ValueError in Chinese."""
-    value = (value or "").strip()
-    if not value:
-        return WHOLE
-    number, slash, count = value.partition("/")
-    if not (slash and number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
-        raise ValueError(f"NIANBAO_SHARD 应写成“第几片/共几片”，如 2/4，且 1 ≤ K ≤ N；现为“{value}”")
-    return Shard(int(number), int(count))
+    numbers = settings.shard_numbers(value)
+    return WHOLE if numbers is None else Shard(*numbers)
 
 
 def unit_of(src_uri: str, unit: str | None) -> str:
     return f"agency:{unit}" if unit else f"page:{src_uri}"
-
-
-@functools.cache
-def package_digest() -> str:
-    """This tool's code, editions, theme and templates: every file of the package."""
-    return folder_digest(PACKAGE)
-
-
-def folder_digest(folder: Path) -> str:
-    """Every file under `folder` (names and bytes; Python's byte-code caches aside)."""
-    digest = hashlib.sha256()
-    for name, path in files_under(str(folder), ""):
-        with open(path, "rb") as source:
-            digest.update(name.encode() + b"\0" + source.read() + b"\0")
-    return digest.hexdigest()
-
-
-def files_under(top: str, prefix: str):
-    """(relative name, path) of each file, in the order of sorted(Path.rglob): a rebuild digests
-    every agency folder, and scandir's entries cost a fraction of Path objects."""
-    for entry in sorted(os.scandir(top), key=lambda e: e.name):
-        if entry.is_dir():
-            if entry.name != "__pycache__":
-                yield from files_under(entry.path, f"{prefix}{entry.name}/")
-        elif entry.is_file():
-            yield f"{prefix}{entry.name}", entry.path
 
 
 def fingerprint(config_file: str, site_url: str | None, docs: list[str]) -> str:
@@ -104,10 +72,3 @@ def fingerprint(config_file: str, site_url: str | None, docs: list[str]) -> str:
     digest.update(f"engine={mkdocs.__name__}-{mkdocs.__version__}\0site={site_url or ''}\0".encode())
     digest.update("\0".join(sorted(docs)).encode())
     return digest.hexdigest()
-
-
-def job_count() -> int:
-    setting = os.environ.get("NIANBAO_JOBS", "").strip()
-    if setting.isdigit() and int(setting) > 0:
-        return int(setting)
-    return os.cpu_count() or 1

@@ -10,35 +10,15 @@ again, never copied.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.atomic import replace_file
-from .buildcache import prune_files
+from ..core.store import prune_files
+from ..data.parts import Parts
 
 LAYOUT = "pieces-v1"
-
-
-@dataclass
-class Parts:
-    """A file made of a head and one piece per agency, in slug order; called, it makes them all."""
-
-    name: str  # which file: one agency's pieces of two files differ
-    head: str
-    pieces: list[tuple[str, Callable[[], str]]]  # (agency slug, maker of its piece)
-
-    def __call__(self) -> Iterator[str]:
-        yield self.head
-        for _, make in self.pieces:
-            yield make()
-
-    @functools.cached_property
-    def makers(self) -> dict[str, Callable[[], str]]:
-        """Agency slug -> the maker of its piece."""
-        return dict(self.pieces)
 
 
 class PieceStore:

@@ -16,10 +16,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.oserrors import describe, probe
 from .buildcache import PageCache, cache_root
-from .dataparts import Parts, PieceStore
+from .dataparts import PieceStore
+from ..data.parts import Parts
 from .oldsite import set_aside
-from .units import WHOLE, Shard, fingerprint, folder_digest, job_count, parse_shard, unit_of
+from .units import WHOLE, Shard, fingerprint, parse_shard, unit_of
+from ..core.parallel import job_count
+from ..core.store import folder_digest
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 HANDOFF = ".nianbao"  # in a shard's output folder: what `nianbao merge` needs besides the pages
@@ -57,6 +61,12 @@ def start(config, clean: bool = False) -> Shard:
         raise PluginError(str(err)) from err
     BUILD = PageBuild(shard=shard)
     root, persistent = cache_root(Path(config.config_file_path).resolve().parent)
+    try:  # a read-only repo or a full disk: told now, not half way
+        probe(root)
+    except OSError as err:
+        raise PluginError(f"构建缓存目录无法写入：{describe(err, root)}（可用 NIANBAO_CACHE 指定别的目录，"
+                          "或设 NIANBAO_CACHE=off 不保留缓存）") from err
+    probe(Path(config.site_dir))
     BUILD.cache = PageCache(root, persistent)
     if persistent:
         from ..core.checkcache import CheckStore
@@ -73,7 +83,7 @@ def owns(unit: str | None, src_uri: str) -> bool:
 
 def add_page(config, page) -> object:
     """The MkDocs file for a generated page: deferred to the workers, and theirs if this shard's."""
-    from ..site.deferred import deferred_file
+    from .deferred import deferred_file
 
     file = deferred_file(config, page.src_uri, page.content)
     claim(page)
@@ -98,7 +108,7 @@ def claim(page) -> bool:
 
 def placeholder(config, src_uri: str) -> object:
     """A file another shard writes: links to it resolve, this build does not write it."""
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     return Deferred.generated(config, src_uri, content="")
 
@@ -107,7 +117,7 @@ def prepare(nav, files, config) -> None:
     """Every deferred page gets its MkDocs page object (the nav made those of its own entries)."""
     from mkdocs.structure.pages import Page
 
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     BUILD.nav, BUILD.files = nav, files
     for file in files:
@@ -135,6 +145,19 @@ def agency_inputs(result):
         return digest.hexdigest()
 
     return functools.cache(inputs)  # a region's pages ask for the same agencies again
+
+
+def data_digest(result) -> str:
+    """The report data the build read: every agency folder by content (the check's digests where it
+    made them). Shards built from different data must not be merged, though each is consistent."""
+    import hashlib
+
+    read = BUILD.checks.digests if BUILD.checks is not None else {}
+    digest = hashlib.sha256()
+    for slug in sorted(result.corpus.agencies):
+        folder = read.get(slug) or folder_digest(Path(result.corpus.root) / slug)
+        digest.update(f"{slug}\0{folder}\0".encode())
+    return digest.hexdigest()
 
 
 def render(env, config, blocks: dict, result) -> None:
@@ -168,7 +191,7 @@ def render(env, config, blocks: dict, result) -> None:
 
 def sitemap_pages(files) -> list:
     """The sitemap lists every page of the site, the deferred ones in their place among the others."""
-    from ..site.deferred import Deferred
+    from .deferred import Deferred
 
     return [f for f in files if (f.is_documentation_page() or isinstance(f, Deferred))
             and f.inclusion.is_included() and f.page is not None]
@@ -196,14 +219,15 @@ def finish(config, preview: bool) -> None:
 
 
 def hand_off(result, config) -> None:
-    """A shard's search documents and stamp, for `nianbao merge`."""
-    from ..site.search import write_documents
+    """A shard's search documents and stamp, for `nianbao merge` (a shard may own no agency at all)."""
+    from .search import write_documents
 
     folder = Path(config.site_dir) / HANDOFF
+    folder.mkdir(parents=True, exist_ok=True)
     write_documents(result, folder / "search", owns=lambda slug: BUILD.shard.owns(unit_of("", slug)),
                     shard=BUILD.shard.number)
     stamp = {"shard": BUILD.shard.number, "of": BUILD.shard.count, "fingerprint": BUILD.fingerprint,
-             "reports": len(result.corpus.reports)}
+             "reports": len(result.corpus.reports), "data": data_digest(result)}
     (folder / STAMP).write_text(json.dumps(stamp, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

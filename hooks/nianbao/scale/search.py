@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -29,26 +28,21 @@ from importlib.metadata import version
 from html import escape
 from pathlib import Path
 
-from ..build.buildcache import PageCache
+from .buildcache import PageCache
+from ..core import settings
 from ..core.check import Result
+from ..core.markup import plain_text
 from ..core.model import Report
-from .pages import report_title
-from ..build.units import folder_digest, job_count
-from .urls import report_uri, url_of
+from ..site.pages import report_title
+from ..core.parallel import job_count
+from ..core.store import folder_digest
+from ..site.urls import report_uri, url_of
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
 BUNDLE = "pagefind"
 BUNDLE_REPORTS = 1000  # Pagefind's indexing memory and a query's download both grow with a bundle
 MANIFEST = "search-bundles.json"
 PART = "nianbao-bundle-{shard}.json"  # beside a bundle's documents: what the search page says of it
-
-
-def plain_text(markdown: str) -> str:
-    text = re.sub(r"<[^>]+>", " ", markdown)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\{\{\s*t[234]\s*\}\}", " ", text)
-    text = re.sub(r"^[#>\-*+\s]+", "", text, flags=re.M)
-    return re.sub(r"[*_`|]+", "", text)
 
 
 def document(report: Report, agency) -> str:
@@ -88,8 +82,7 @@ def run_pagefind(folder: Path, output: Path) -> None:
 
 
 def bundle_limit() -> int:
-    setting = os.environ.get("NIANBAO_SEARCH_BUNDLE", "").strip()
-    return int(setting) if setting.isdigit() and int(setting) > 0 else BUNDLE_REPORTS
+    return settings.search_bundle(BUNDLE_REPORTS)
 
 
 def bundles(result: Result) -> dict[str, list[Report]]:
