@@ -49,6 +49,7 @@ INSTEAD = {
 # Every command line the docs hold; a new one fails the test until it is added here (run, or skipped).
 KNOWN = {
     "nianbao import 原文.html --agency luoyuan-songshan --year 2019",
+    "nianbao import 原文.html --agency luoyuan-songshan --year 2019 --dry-run",
     "nianbao new luoyuan-songshan 2020",
     "nianbao check",
     "nianbao fmt",

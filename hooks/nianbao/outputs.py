@@ -42,8 +42,8 @@ def run_export(args: argparse.Namespace) -> int:
         return 1
     waiting = unconfirmed(reports)
     if waiting:  # not data yet: exported neither as blank nor as a value (export.Unconfirmed)
-        for line in waiting:
-            print(line, file=sys.stderr)
+        for problem in waiting:
+            print(problem.format(), file=sys.stderr)
         print("nianbao: 有导入时未能确定的单元格，未导出：请先对照原文确认（改为数字，原文确为空白时改为 null）",
               file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ..core import editions
 from .parts import Parts
-from ..core.model import Cell, Report
+from ..core.model import Cell, Problem, Report
 
 LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]
 META_COLUMNS = ["agency", "agency_name", "kind", "region", "year", "edition", "title", "published", "source_url"]
@@ -44,14 +44,13 @@ class Unconfirmed(ValueError):
     writes it, neither as a blank nor as a value (rule UNCERTAIN stops a build before this)."""
 
 
-def unconfirmed(reports: list[Report]) -> list[str]:
-    """Where the reports hold cells the importer could not read for sure (export refuses them)."""
-    found = []
-    for report in reports:
-        for table, row, col, cell in report.cells():
-            if not cell.text and cell.uncertain:
-                found.append(f"{report.path}:{cell.line}:{cell.col}: {table.id}.{row}.{col.id} 导入时未能确定，尚待编辑确认")
-    return found
+def unconfirmed(reports: list[Report]) -> list[Problem]:
+    """The check's UNCERTAIN problems of these reports: cells the importer could not read for sure,
+    which no export writes (the rule runs alone here, as export reads without checking)."""
+    from ..core.rules import uncertain  # the rule itself, so the lines are the check's own
+
+    return [Problem(report.path, finding.where.line, finding.where.col, "error", "UNCERTAIN", finding.message)
+            for report in reports for finding in uncertain(report)]
 
 
 def cells(report: Report):
