@@ -61,6 +61,20 @@ def test_a_link_anywhere_in_reports_is_refused_and_never_read(reports, secret, w
     assert not any("SECRET" in message for _, _, message in found)
 
 
+@pytest.mark.parametrize("command", ["new", "import"])
+def test_new_and_import_do_not_write_through_a_linked_folder(tmp_path, command, capsys):
+    reports, outside = tmp_path / "reports", tmp_path / "outside"
+    reports.mkdir(); outside.mkdir()
+    (reports / "luoyuan-songshan").symlink_to(outside)
+    sample = REPO / "tests" / "fixtures" / "samples" / "luoyuan-songshan-2019.txt"
+    argv = (["new", "luoyuan-songshan", "2020"] if command == "new" else ["import", str(sample)])
+    code = main(argv + ["--agency" if command == "import" else "--name", "luoyuan-songshan" if command == "import"
+                        else "罗源县松山镇人民政府", "--reports", str(reports)]
+                + (["--year", "2019"] if command == "import" else ["--region", "福建省/福州市/罗源县"]))
+    assert code != 0 and "符号链接" in capsys.readouterr().err
+    assert list(outside.iterdir()) == []
+
+
 @pytest.mark.parametrize("linked", ["file", "folder"])
 def test_commands_do_not_read_through_a_link(reports, secret, linked, capsys):
     path = write_report(reports, report_data())

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..core import editions, located, schema
 from ..core.atomic import write_text
 from .dump import Comments, report_yaml, scalar
-from ..core.load import SLUG, reserved_slug, display_path
+from ..core.load import LINK, SLUG, display_path, reserved_slug
 from ..data.schemas import file_name
 
 SCHEMA_DIR = "docs/schemas"
@@ -37,6 +37,7 @@ def new_report(reports: Path, slug: str, year: int, name: str | None = None, reg
         raise ScaffoldError(f"{year} 年度还没有到：年度报告在年度结束后编制，请检查年度")
     edition = edition_for_year(year)
     folder = reports / slug
+    refuse_links(reports, folder)
     yml, md = folder / f"{year}.yml", folder / f"{year}.md"
     for path in (yml, md):
         if path.exists():
@@ -57,6 +58,13 @@ def new_report(reports: Path, slug: str, year: int, name: str | None = None, reg
     write_text(yml, report_text(slug, year, edition, folder))
     write_text(md, narrative_text(edition))
     return written + [yml, md]
+
+
+def refuse_links(reports: Path, folder: Path) -> None:
+    """Written through a linked reports/ or agency folder, a draft would land outside the repo."""
+    linked = next((p for p in (reports, folder) if p.is_symlink()), None)
+    if linked is not None:
+        raise ScaffoldError(f"“{display_path(linked)}”{LINK}")
 
 
 def edition_for_year(year: int):

@@ -21,7 +21,7 @@ from ...core.check import check_path
 from ...core.atomic import write_text
 from ..dump import Comments, Raw, report_yaml
 from ...core.load import SLUG, load_corpus, reserved_slug
-from ..scaffold import ScaffoldError, agency_text, edition_for_year, report_schema_comment
+from ..scaffold import ScaffoldError, agency_text, edition_for_year, refuse_links, report_schema_comment
 from . import solver
 from .identity import Refused, agency_kind
 from .narrative import narrative
@@ -207,6 +207,10 @@ def record_headers(text: str, table, data: dict) -> None:
 def refuse_target(folder: Path, name: str | None, region: str | None) -> None:
     if not SLUG.match(folder.name) or reserved_slug(folder.name):
         raise NotAReport(f"机构代码“{folder.name}”不合规：只能用小写拼音字母、数字和连字符")
+    try:
+        refuse_links(folder.parent, folder)
+    except ScaffoldError as err:
+        raise NotAReport(str(err)) from None
     if not (folder / "agency.yml").exists() and not (name and region):
         raise NotAReport("新机构需要 --name（机构全称）和 --region（如 福建省/福州市/罗源县）")
 
