@@ -218,3 +218,11 @@ def test_cache_entries_hold_exactly_the_parse(tmp_path):
     again = cache.decode(cache.encode(parsed))
     assert again == parsed
     assert cache.decode(cache.encode(located.parse("a: [1, 2\n", full=True))).issues  # a syntax error too
+
+
+@pytest.mark.parametrize("raw, where", [(b"\r[", (2, 2)), (b"\n[", (2, 2)), (b"t3: [\r", (2, 1))])
+def test_a_syntax_error_at_the_end_is_placed_on_a_line_the_file_has(reports, raw, where):
+    path = write_report(reports, report_data())
+    path.write_bytes(raw)
+    found = [(p.line, p.col) for p in check_path(reports).problems if p.rule == "FMT-YAML"]
+    assert found == [where]

@@ -34,6 +34,7 @@ class _Loader(_BaseLoader):
         return _DEFAULT_TAGS[kind]
 
 MAX_BYTES = 1_000_000
+LINE_BREAK = re.compile("\r\n|\r|\n")  # YAML's line breaks, as libyaml counts lines
 MAX_DEPTH = 12
 
 _TAG = "tag:yaml.org,2002:"
@@ -104,8 +105,8 @@ def parse(text: str, full: bool = False) -> Parsed:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        parsed.issues.append(Issue(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
-                                   "FMT-YAML", syntax_message(err)))
+        line, col = in_text(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
+        parsed.issues.append(Issue(line, col, "FMT-YAML", syntax_message(err)))
         parsed.ok = False
         return parsed
     except yaml.reader.ReaderError as err:  # a character YAML forbids: located by its offset
@@ -248,6 +249,15 @@ def plain_value(text: str):
         except ValueError:
             return text
     return text
+
+
+def in_text(text: str, line: int, col: int) -> tuple[int, int]:
+    """A libyaml mark kept inside the file: at the end of the stream it counts a line break the
+    file may not have (a file ending in a lone \r), and an editor cannot go to a line past the last."""
+    lines = LINE_BREAK.split(text)
+    if line <= len(lines):
+        return line, col
+    return len(lines), len(lines[-1]) + 1
 
 
 def _issue(parsed: Parsed, node: yaml.Node, rule: str, message: str) -> None:
