@@ -263,6 +263,110 @@
     return (start > 0 ? "…" : "") + text + (end < content.length ? "…" : "");
   }
   var phrase = "", EXCERPT_BEFORE = 40, EXCERPT_AFTER = 80;
+  // The twin of site/searchkeys.py: a run of two or more Han characters becomes its bigram keys
+  // (the index holds the same keys for every report), so index and query agree whatever either
+  // segmenter makes of the words. A lone character and anything else is searched as typed.
+  function isHan(cp) {
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F);
+  }
+  function letters(cp) {
+    var out = "";
+    for (var i = 0; i < 4; i++) { out = String.fromCharCode(97 + cp % 26) + out; cp = Math.floor(cp / 26); }
+    return out;
+  }
+  function gramQuery(text) {
+    var words = [], run = [];
+    function flush() {
+      if (run.length === 1) words.push(String.fromCodePoint(run[0]));
+      for (var i = 1; i < run.length; i++) {
+        var key = "zq" + letters(run[i - 1]) + letters(run[i]);
+        if (words.indexOf(key) < 0) words.push(key);
+      }
+      run = [];
+    }
+    var other = "";
+    Array.from(text).forEach(function (ch) {
+      var cp = ch.codePointAt(0);
+      if (isHan(cp)) {
+        if (other.trim()) words.push(other.trim());
+        other = "";
+        run.push(cp);
+      } else {
+        flush();
+        other += ch;
+      }
+    });
+    flush();
+    if (other.trim()) words.push(other.trim());
+    return words.join(" ");
+  }
+  window.nianbaoGramQuery = gramQuery;  // for the browser test, which compares it with the index's keys
+  // 机构直达 (site/directory.py): agencies and regions whose name holds the query's longest run of
+  // Chinese characters, from the one bucket of its first bigram; exact names first, then names
+  // that start with it, then the rest, shorter names first. Names are report data: text only.
+  function nameBucket(gram, buckets) {
+    var h = 2166136261;
+    Array.from(gram).forEach(function (ch) { h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0; });
+    return h % buckets;
+  }
+  var directSeq = 0, DIRECT_SHOWN = 8;
+  function longestHanRun(text) {
+    var best = "", run = "";
+    Array.from(text + " ").forEach(function (ch) {
+      if (isHan(ch.codePointAt(0))) { run += ch; return; }
+      if (Array.from(run).length > Array.from(best).length) best = run;
+      run = "";
+    });
+    return best;
+  }
+  function showDirect(box, base, query) {
+    var seq = ++directSeq, needle = longestHanRun(query), chars = Array.from(needle);
+    function clear() { while (box.firstChild) box.removeChild(box.firstChild); box.hidden = true; }
+    if (chars.length < 2) { clear(); return; }
+    var folder = new URL("search/names/", base);
+    fetch(new URL("index.json", folder)).then(function (r) { return r.json(); }).then(function (index) {
+      return fetch(new URL(nameBucket(chars[0] + chars[1], index.buckets) + ".json", folder))
+        .then(function (r) { return r.ok ? r.json() : []; });
+    }).then(function (items) {
+      if (seq !== directSeq) return;
+      var found = items.filter(function (it) { return it[1].indexOf(needle) >= 0; }).map(function (it) {
+        return { item: it, tier: it[1] === needle ? 0 : it[1].indexOf(needle) === 0 ? 1 : 2 };
+      }).sort(function (a, b) {
+        return a.tier - b.tier || a.item[1].length - b.item[1].length || (a.item[1] < b.item[1] ? -1 : a.item[1] > b.item[1] ? 1 : 0);
+      });
+      clear();
+      if (!found.length) return;
+      var heading = document.createElement("h2");
+      heading.textContent = "机构直达";
+      var list = document.createElement("ul");
+      found.slice(0, DIRECT_SHOWN).forEach(function (f) {
+        var it = f.item, li = document.createElement("li"), a = document.createElement("a");
+        a.href = new URL(it[2], base).href;
+        a.textContent = it[1];
+        li.appendChild(a);
+        li.appendChild(document.createTextNode("（" + it[0] + " · " + it[3] + "）"));
+        if (it[5]) {
+          var latest = document.createElement("a");
+          latest.href = new URL(it[5], base).href;
+          latest.textContent = "最新报告：" + it[4] + " 年";
+          li.appendChild(latest);
+        }
+        list.appendChild(li);
+      });
+      box.appendChild(heading);
+      box.appendChild(list);
+      if (found.length > DIRECT_SHOWN) {
+        var more = document.createElement("p");
+        more.textContent = "另有 " + (found.length - DIRECT_SHOWN) + " 个名称含“" + needle + "”的机构或地区，输入更完整的名称可缩小范围。";
+        box.appendChild(more);
+      }
+      box.hidden = false;
+    }).catch(function () { if (seq === directSeq) clear(); });
+  }
+  function withoutKeys(content) {
+    var at = content.search(/(^|\s)zq[a-z]{8}(\s|$)/);
+    return (at < 0 ? content : content.slice(0, at)).trim();
+  }
   function unique(values) { return values.filter(function (v, i, all) { return all.indexOf(v) === i; }); }
   // A large archive is indexed in bundles of at most 1,000 reports, each of one year (newest
   // first in the manifest): a query merges only the bundles of the year the reader picked (the
@@ -338,6 +442,11 @@
         var bundles = scope.bundles.map(function (b) { return b.path; });
         var primary = bundles[0] || "pagefind/";
         if (scope.years.length) box.parentNode.insertBefore(scopeForm(scope), box);
+        var direct = document.createElement("section");
+        direct.className = "nb-direct";
+        direct.setAttribute("aria-label", "机构直达");
+        direct.hidden = true;
+        box.parentNode.insertBefore(direct, box.nextSibling);
         var css = document.createElement("link");
         css.rel = "stylesheet";
         css.href = new URL(primary + "pagefind-ui.css", base).href;
@@ -361,14 +470,19 @@
             // the quoted form of segmented Chinese, and find nothing).
             processTerm: function (term) {
               phrase = term.replace(/["“”「」『』]/g, " ").replace(/\s+/g, " ").trim();
-              return phrase;
+              showDirect(direct, base, phrase);
+              return gramQuery(phrase);
             },
             processResult: function (result) {
               var m = result.meta || {};
               // Pagefind shows the excerpt as HTML; the metadata is report data, shown as text.
               var line = escapeHtml([m.agency, m.year && m.year + " 年", m.region].filter(Boolean).join(" · "));
-              var around = matchExcerpt(result.content || "", phrase);
-              result.excerpt = '<span class="nb-result-meta">' + line + "</span><br>" + (around || result.excerpt);
+              // The bigram keys follow the text (scale/search.py): never shown. Pagefind's own excerpt
+              // would be made of them, so the fallback is the report's opening.
+              var content = withoutKeys(result.content || "");
+              var around = matchExcerpt(content, phrase);
+              result.excerpt = '<span class="nb-result-meta">' + line + "</span><br>" +
+                (around || escapeHtml(content.slice(0, EXCERPT_BEFORE + EXCERPT_AFTER)) + "…");
               return result;
             }
           });
@@ -377,6 +491,9 @@
             var input = box.querySelector("input.pagefind-ui__search-input");
             if (!input) return false;
             input.setAttribute("aria-label", "搜索报告");
+            // 机构直达 goes between the box and the results (and the filters), where it is seen first.
+            var drawer = box.querySelector(".pagefind-ui__drawer");
+            if (drawer) drawer.parentNode.insertBefore(direct, drawer);
             // Pagefind loads its engine and this scope's index entries when the box gets focus; the
             // page is there to search, so start that now (without moving the reader's focus), while
             // the reader reaches the box and types, instead of after the first keystroke.

@@ -34,6 +34,7 @@ from ..core.check import Result
 from ..core.markup import plain_text
 from ..core.model import Report
 from ..site.pages import report_title
+from ..site.searchkeys import keys
 from ..core.parallel import job_count
 from ..core.store import folder_digest
 from ..site.urls import report_uri, url_of
@@ -52,6 +53,7 @@ def document(report: Report, agency) -> str:
     filters = [("年度", str(report.year)), ("地区", agency.region[0]), ("类型", agency.kind)]
     if len(agency.region) > 1:
         filters.append(("地区", "/".join(agency.region[:2])))
+    text = plain_text(report.narrative)
     meta = [("agency", agency.name), ("year", str(report.year)), ("region", region), ("kind", agency.kind)]
     return "".join([
         '<!doctype html><html lang="zh"><head><meta charset="utf-8">',
@@ -61,7 +63,12 @@ def document(report: Report, agency) -> str:
         *(f'<span data-pagefind-filter="{k}:{escape(v)}"></span>' for k, v in filters),
         f'<span data-pagefind-sort="year:{report.year}"></span>',
         f"<p>{escape(agency.name)} {escape(region)} {report.year}年</p>",
-        "".join(f"<p>{escape(p)}</p>" for p in plain_text(report.narrative).split("\n") if p.strip()),
+        "".join(f"<p>{escape(p)}</p>" for p in text.split("\n") if p.strip()),
+        # Bigram keys (site/searchkeys.py), after the text: the search page cuts them off before it
+        # shows an excerpt. The name's weigh most, so an agency's own reports come first for its name.
+        f'<p data-pagefind-weight="10">{keys(agency.name)}</p>',
+        f'<p data-pagefind-weight="5">{keys(" ".join(agency.region))} {report.year}</p>',
+        f"<p>{keys(title + chr(10) + text)}</p>",
         "</body></html>",
     ])
 
@@ -132,7 +139,7 @@ def describe(folder: Path) -> dict:
 def bundle_key(folder: Path) -> str:
     """Everything a bundle's index is made from: Pagefind's version and options, and every file of its
     folder (the documents and the shards' part descriptions), by the digest the check cache uses."""
-    return hashlib.sha256(f"search-v1\0pagefind={version('pagefind')}\0{PAGEFIND}\0{folder.name}\0"
+    return hashlib.sha256(f"search-v2\0pagefind={version('pagefind')}\0{PAGEFIND}\0{folder.name}\0"
                           f"{folder_digest(folder)}".encode()).hexdigest()
 
 

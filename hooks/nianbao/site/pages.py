@@ -17,6 +17,7 @@ from ..core.model import LEVEL_NAMES, Agency, Problem, Report
 from .narrative import Narrative
 from ..core import figures
 from .datapages import compare_page, data_files, region_pages
+from .directory import directory_files
 from .qualitypages import passing_share, quality_pages
 from .agencylists import agencies_pages
 from .indexpages import agency_page, year_page, years_index
@@ -61,6 +62,7 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
     pages += region_pages(result)  # regions/index.md is in mkdocs.yml nav
     pages += quality_pages(result)
     pages += data_files(result)
+    pages += directory_files(result)
     return pages
 
 
