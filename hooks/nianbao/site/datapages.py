@@ -15,6 +15,7 @@ from .pagedtables import FIRST_ROWS, chunk_files, paged_table
 from ..core.model import Cell, Report
 from .render import environment, render_table
 from .summaryrows import reports_csv, summary_rows
+from .navigation import RegionBelow, breadcrumb, region_contents, region_tree
 from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
 
 LONG_CSV = "data/nianbao-cells-long.csv"
@@ -80,6 +81,7 @@ def region_pages(result: Result) -> list[Page]:
         by_region[region].append(entry)
     pages = [Page("regions/index.md", regions_index(sorted(by_region)), in_nav=True)]
     within = figures.agencies_within(result.corpus)
+    below = region_tree(result, set(by_region))
     for region, entries in by_region.items():
         entries.sort(key=lambda e: e.year)
         blocks = Blocks()
@@ -88,7 +90,8 @@ def region_pages(result: Result) -> list[Page]:
         # A region's pages show its agencies alone: a rebuild keys them by those agencies' folders
         # and does not sum the region again unless one of them changed.
         members = tuple(within[region])
-        pages.append(Page(region_uri(region), functools.partial(region_page, region, entries, result, blocks),
+        pages.append(Page(region_uri(region), functools.partial(region_page, region, entries, result, blocks,
+                                                                below.get(region, RegionBelow())),
                           blocks=blocks, source=source, members=members))
         for entry in entries:
             blocks = Blocks()
@@ -118,10 +121,15 @@ def regions_index(regions: list[tuple]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def region_page(region: tuple, entries: list[figures.RegionYear], result: Result, blocks: Blocks) -> str:
+def region_page(region: tuple, entries: list[figures.RegionYear], result: Result, blocks: Blocks,
+                below: "RegionBelow | None" = None) -> str:
     uri = region_uri(region)
     name = " / ".join(region)
-    lines = [f"# {md_text(name)}", "", "| 年度 | 报告单位 | 未报告（上年有报告） | 新收申请合计 | 办结合计 | 本级政府报告 |",
+    below = below or RegionBelow()
+    lines = [blocks.add(functools.partial(breadcrumb, uri, region)), "", f"# {md_text(name)}", "",
+             blocks.add(functools.partial(region_contents, uri, below, result)), "",
+             "## 历年汇总", "",
+             "| 年度 | 报告单位 | 未报告（上年有报告） | 新收申请合计 | 办结合计 | 本级政府报告 |",
              "|:--|--:|:--|--:|--:|:--|"]
     for entry in entries:
         own = (f"[{md_text(result.corpus.agencies[entry.own.agency].name)}]({link(uri, report_uri(entry.own))})"

@@ -64,16 +64,16 @@ def directory_files(result: Result) -> list[Page]:
     buckets = 1
     while entries / buckets > BUCKET_ENTRIES:
         buckets *= 2
-    members = tuple(sorted(result.corpus.agencies))
     content = {}
     for number, record in enumerate(found):
         for gram in grams(record[1]):
             content.setdefault(bucket_of(gram, buckets), []).append(number)
-    pages = [Page(f"{FOLDER}/index.json", json.dumps({"buckets": buckets}) + "\n", members=members)]
+    # Keyed by what they hold (no `members`): editing a report's text changes no name, so a
+    # rebuild finds them in the cache.
+    pages = [Page(f"{FOLDER}/index.json", json.dumps({"buckets": buckets}) + "\n")]
     for bucket in sorted(content):
         numbers = sorted(set(content[bucket]))
-        pages.append(Page(f"{FOLDER}/{bucket}.json", functools.partial(bucket_json, [found[n] for n in numbers]),
-                          members=members))
+        pages.append(Page(f"{FOLDER}/{bucket}.json", functools.partial(bucket_json, [found[n] for n in numbers])))
     return pages
 
 

@@ -12,6 +12,7 @@ from . import charts
 from ..core import figures
 from ..core.check import Result
 from ..core.model import Agency, Report
+from .navigation import breadcrumb
 from .pagedtables import FIRST_ROWS, paged_table
 from .render import environment
 from .summaryrows import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
@@ -30,7 +31,8 @@ def summary_table(rows: list[SummaryRow], uri: str, csv_uri: str) -> str:
 def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: Blocks) -> str:
     uri = agency_uri(agency.slug)
     region = " / ".join(agency.region)
-    lines = [f"# {md_text(agency.name)}", "",
+    crumbs = breadcrumb(uri, tuple(agency.region), agency, linked_regions=bool(reports))
+    lines = [blocks.add(lambda: crumbs), "", f"# {md_text(agency.name)}", "",
              f"- **类型**：{md_text(agency.kind)}",
              f"- **地区**：[{md_text(region)}]({link(uri, region_uri(tuple(agency.region)))})"]
     if agency.credit_code:

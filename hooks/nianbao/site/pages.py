@@ -18,6 +18,7 @@ from .narrative import Narrative
 from ..core import figures
 from .datapages import compare_page, data_files, region_pages
 from .directory import directory_files
+from .navigation import breadcrumb, year_switcher
 from .qualitypages import passing_share, quality_pages
 from .agencylists import agencies_pages
 from .indexpages import agency_page, year_page, years_index
@@ -33,17 +34,18 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
     corpus = result.corpus
     site = site or SiteInfo()
     previous = {(r.agency, r.year + 1): r for r in corpus.reports}
+    by_agency = defaultdict(list)  # one pass, not a scan of every report for every agency
+    for report in corpus.reports:
+        by_agency[report.agency].append(report)
     pages = []
     for r in corpus.reports:
         if r.agency in corpus.agencies:
             blocks = Blocks()
+            years = tuple(sorted(x.year for x in by_agency[r.agency]))
             # Made by the worker that renders it: the narrative would otherwise be held twice.
             content = functools.partial(report_page, r, corpus.agencies[r.agency], result.by_report.get(r.key, []),
-                                        site, previous.get(r.key), blocks)
+                                        site, previous.get(r.key), blocks, years)
             pages.append(Page(report_uri(r), content, blocks=blocks, source=r.path, unit=r.agency))
-    by_agency = defaultdict(list)  # one pass, not a scan of every report for every agency
-    for report in corpus.reports:
-        by_agency[report.agency].append(report)
     for slug, agency in corpus.agencies.items():
         blocks = Blocks()
         pages.append(Page(agency_uri(slug), agency_page(agency, by_agency[slug], result, blocks),
@@ -69,13 +71,16 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
 # -- a report -----------------------------------------------------------------------------
 
 def report_page(report: Report, agency: Agency, problems: list[Problem], site: SiteInfo | None = None,
-                previous: Report | None = None, blocks: Blocks | None = None) -> str:
+                previous: Report | None = None, blocks: Blocks | None = None, years: tuple[int, ...] = ()) -> str:
     """The page's Markdown; the three tables go into `blocks` (filled in after Markdown)."""
     site = site or SiteInfo()
     uri = report_uri(report)
     title = report_title(report, agency)
     blocks = blocks if blocks is not None else Blocks()
-    parts = [front_matter(report, agency, site), f"# {md_text(title)}", ""]
+    parts = [front_matter(report, agency, site),
+             blocks.add(functools.partial(breadcrumb, uri, tuple(agency.region), agency, report.year)), "",
+             f"# {md_text(title)}", "",
+             blocks.add(functools.partial(year_switcher, uri, report, list(years or (report.year,)))), ""]
     # Generated markup goes in as blocks: Python-Markdown would only re-parse it, slowly.
     address = site.absolute(uri)
     if address:
