@@ -18,6 +18,8 @@ HALF_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ","})
 def grid_rows(report, tid: str) -> list[list[tuple[str, int, int]]]:
     """The printed rows of one table: (text, rowspan, colspan) of each cell, as a web page has it."""
     table = BeautifulSoup(render_table(report, tid), "html.parser").find("table")
+    for mark in table.select(".nb-mark"):  # the site marks a blank cell; the published original leaves it empty
+        mark.decompose()
     return [[(c.get_text(" ", strip=True), int(c.get("rowspan", 1)), int(c.get("colspan", 1)))
              for c in tr.find_all(["th", "td"])] for tr in table.find_all("tr")]
 

@@ -109,7 +109,9 @@ def test_saved_html_page_with_merged_cells_and_site_chrome(tmp_path):
         parts.append(f"<p>{text}</p>")
         for no, tid in (("二、", "t2"), ("三、", "t3"), ("四、", "t4")):
             if text.startswith(no):
-                table = render_table(seed, tid).replace('title="原文空白"></td>', 'title="原文空白">&nbsp;</td>')
+                table = render_table(seed, tid).replace('title="原文空白"><span class="nb-mark">空白</span></td>',
+                                                        'title="原文空白">&nbsp;</td>')
+                table = table[table.index("<div"):]  # as published: no legend
                 parts.append(table)
     html = ("<html><head><title>罗源县松山镇2019年政府信息公开工作年度报告</title></head><body>"
             "<div class='nav'><a href='/'>首页</a><a href='/x'>政务公开</a></div>"
@@ -226,7 +228,9 @@ def seed_as_docx(path, pad: bool = False) -> None:
         document.add_heading(text, level=min(level, 3)) if level else document.add_paragraph(text)
         for no, tid in (("二、", "t2"), ("三、", "t3"), ("四、", "t4")):
             if text.startswith(no):
-                html = render_table(seed, tid)
+                # As published: a blank cell empty (the site's 空白 mark is the site's), no legend.
+                html = render_table(seed, tid).replace('<span class="nb-mark">空白</span>', "")
+                html = html[html.index("<div"):]
                 if pad:  # numbers as people type them in Word: padded with spaces
                     html = html.replace('class="nb-num">', 'class="nb-num">  ')
                 html_table_into_docx(document, html)

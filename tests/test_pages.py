@@ -61,8 +61,12 @@ def test_check_panel_lists_problems_with_positions(reports):
     data["t2"]["coercion"] = [None]
     text = page_for(reports, "## 一、总体情况\n", data)
     panel = text[text.index("## 数据核验"):]
-    assert "BLANK：应填数字的单元格空白或为占位符（警告，1 处）" in panel
-    assert re.search(r"第 \d+ 行第 \d+ 列：“行政强制”的“本年处理决定数量”空白", panel)
+    # For readers: the rule and the cell in words; the editor's file:line:col and rule id collapsed.
+    assert "<summary>应填数字的单元格空白或为占位符（警告，1 处）</summary>" in panel
+    assert re.search(r"<li id=\"p-yml-\d+-\d+\">“行政强制”的“本年处理决定数量”空白（原文未填数字，不按 0 计算）"
+                     r'<details class="nb-editor"><summary>编辑用信息</summary>数据文件 '
+                     r"<code>test-town/2022\.yml:\d+:\d+</code>，规则 <code>BLANK</code></details></li>", panel)
+    assert "BLANK" not in re.sub(r'<details class="nb-editor">.*?</details>', "", panel)
 
 
 def test_every_rule_is_documented():

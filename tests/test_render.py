@@ -54,7 +54,8 @@ def expected():
 
 
 def printed(value) -> str:
-    return "" if value is None else str(value)
+    """A cell as the page shows it: a blank one carries the visible mark 空白 (never a 0)."""
+    return "空白" if value is None else str(value)
 
 
 def test_seed_t3_every_cell_in_place(seed, expected):
@@ -135,4 +136,18 @@ def test_flagged_cell_carries_the_problem(reports):
     soup = BeautifulSoup(render_table(report, "t4", result.by_report[report.key]), "html.parser")
     flagged = soup.select("td.nb-flag-error")
     assert len(flagged) == 1 and "t4-c-review_total" in flagged[0]["headers"]
-    assert flagged[0]["title"].startswith("T4-SUM：")
+    assert flagged[0]["title"] == "行政复议总计 0 ≠ 各项结果之和 1"
+    # A visible mark, not only a tooltip: it links to the problem's line in 数据核验, which links back.
+    mark = flagged[0].select_one("a.nb-flag-mark")
+    assert mark.get_text() == "!" and flagged[0].get_text() == "0!"
+    problem = result.by_report[report.key][0]
+    assert mark["href"] == f"#p-yml-{problem.line}-{problem.col}" and flagged[0]["id"] == f"cell-{problem.line}-{problem.col}"
+    assert "核验发现问题" in soup.select_one("p.nb-legend").get_text()
+
+
+def test_blank_cells_are_marked_and_the_legend_says_so(seed):
+    report, problems = seed
+    soup = BeautifulSoup(render_table(report, "t3", problems), "html.parser")
+    blanks = soup.select("td.nb-blank")
+    assert blanks and all(td.get_text() == "空白" for td in blanks)
+    assert soup.select_one("p.nb-legend").get_text().startswith("表中标记：空白 原文该格空白（不是 0")

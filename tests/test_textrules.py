@@ -127,8 +127,9 @@ def test_the_report_page_panel_names_the_narrative_line(reports):
     write_report(reports, report_data(), narrative=NARRATIVE.replace("申请13件", "申请17件"))
     result = check_path(reports)
     panel = check_panel(result.by_report[("test-town", 2022)], "test-town/2022.md")
-    assert "TX-NUM：正文中的数字与统计表一致" in panel
-    assert "<li>正文第 3 行第 " in panel and "（收到申请 17）≠ 表三" in panel
+    assert "<summary>正文中的数字与统计表一致" in panel
+    assert '<li id="p-md-3-' in panel and "（收到申请 17）≠ 表三" in panel
+    assert "正文 <code>test-town/2022.md:3:" in panel and "规则 <code>TX-NUM</code>" in panel
 
 
 

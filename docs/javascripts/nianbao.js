@@ -521,3 +521,32 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", install);
   else install();
 })();
+
+// Wide statutory tables: say that they scroll sideways (a line above the table, shown on a narrow
+// screen where the table is wider than its box) and shade the edge there is more of.
+(function () {
+  function update(box) {
+    var wide = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("nb-scrolls", wide);
+    box.classList.toggle("nb-scrolled-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+    var hint = box.previousElementSibling;
+    if (hint && hint.classList.contains("nb-scroll-hint")) hint.classList.toggle("nb-on", wide);
+  }
+  function install() {
+    var boxes = document.querySelectorAll(".nb-table-scroll");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (!box.previousElementSibling || !box.previousElementSibling.classList.contains("nb-scroll-hint")) {
+        var hint = document.createElement("p");
+        hint.className = "nb-scroll-hint";
+        hint.setAttribute("aria-hidden", "true");  // the region's own name says what it is; this is for the eye
+        hint.textContent = "表格较宽，左右滑动查看，左侧的行名保持不动";
+        box.parentNode.insertBefore(hint, box);
+      }
+      box.addEventListener("scroll", function () { update(box); }, { passive: true });
+      update(box);
+    });
+    window.addEventListener("resize", function () { Array.prototype.forEach.call(boxes, update); });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", install);
+  else install();
+})();

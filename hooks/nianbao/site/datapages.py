@@ -126,7 +126,7 @@ def region_page(region: tuple, entries: list[figures.RegionYear], result: Result
     uri = region_uri(region)
     name = " / ".join(region)
     below = below or RegionBelow()
-    lines = [blocks.add(functools.partial(breadcrumb, uri, region)), "", f"# {md_text(name)}", "",
+    lines = [f"# {md_text(name)}", "", blocks.add(functools.partial(breadcrumb, uri, region)), "",
              blocks.add(functools.partial(region_contents, uri, below, result)), "",
              "## 历年汇总", "",
              "| 年度 | 报告单位 | 未报告（上年有报告） | 新收申请合计 | 办结合计 | 本级政府报告 |",

@@ -32,7 +32,7 @@ def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: B
     uri = agency_uri(agency.slug)
     region = " / ".join(agency.region)
     crumbs = breadcrumb(uri, tuple(agency.region), agency, linked_regions=bool(reports))
-    lines = [blocks.add(lambda: crumbs), "", f"# {md_text(agency.name)}", "",
+    lines = [f"# {md_text(agency.name)}", "", blocks.add(lambda: crumbs), "",
              f"- **类型**：{md_text(agency.kind)}",
              f"- **地区**：[{md_text(region)}]({link(uri, region_uri(tuple(agency.region)))})"]
     if agency.credit_code:

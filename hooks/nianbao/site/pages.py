@@ -22,6 +22,7 @@ from .navigation import breadcrumb, year_switcher
 from .qualitypages import passing_share, quality_pages
 from .agencylists import agencies_pages
 from .indexpages import agency_page, year_page, years_index
+from .render import problem_anchor
 from .urls import (Blocks, Page, SiteInfo, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri,
                    year_uri)
 from ..core.rules import RULES
@@ -77,9 +78,9 @@ def report_page(report: Report, agency: Agency, problems: list[Problem], site: S
     uri = report_uri(report)
     title = report_title(report, agency)
     blocks = blocks if blocks is not None else Blocks()
-    parts = [front_matter(report, agency, site),
+    # The title first: MkDocs names the page after its first element when that is the heading.
+    parts = [front_matter(report, agency, site), f"# {md_text(title)}", "",
              blocks.add(functools.partial(breadcrumb, uri, tuple(agency.region), agency, report.year)), "",
-             f"# {md_text(title)}", "",
              blocks.add(functools.partial(year_switcher, uri, report, list(years or (report.year,)))), ""]
     # Generated markup goes in as blocks: Python-Markdown would only re-parse it, slowly.
     address = site.absolute(uri)
@@ -95,7 +96,7 @@ def report_page(report: Report, agency: Agency, problems: list[Problem], site: S
               "", "## 数据核验 {#check}", "",
               "按统计表的勾稽关系和填报规则逐项核对原文数据。数据按原文发布，不作更正；"
               f"各规则的含义见[核验规则]({link(uri, RULES_PAGE)})。", "",
-              blocks.add(functools.partial(check_panel, problems, uri))]
+              blocks.add(functools.partial(check_panel, problems, uri, report))]
     return "\n".join(parts) + "\n"
 
 
@@ -185,30 +186,53 @@ def problem_counts(problems: list[Problem]) -> str:
     return "，".join(parts)
 
 
-def check_panel(problems: list[Problem], uri: str) -> str:
+def check_panel(problems: list[Problem], uri: str, report: Report | None = None) -> str:
+    """数据核验 for readers: each problem in words (which cell, what is wrong), grouped by rule; the
+    editor's file:line:col and the rule id in a collapsed detail. A problem about a cell of the
+    tables links to that cell, which links back (render.data_cell)."""
     if not problems:
         return ('<div class="admonition success"><p class="admonition-title">全部规则通过</p>'
                 "<p>未发现问题。</p></div>")
+    marked = flagged_cells(report, problems) if report is not None else set()
     grouped: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         grouped[problem.rule].append(problem)
     kinds = {"error": "failure", "warning": "warning", "info": "info"}
+    anchored: set[str] = set()
     out = []
     for rule_id, items in sorted(grouped.items(), key=lambda kv: (level_rank(kv[1]), kv[0])):
         acked = all(p.acknowledged is not None for p in items)
         kind = "note" if acked else kinds[items[0].level]
-        title = RULES[rule_id].title if rule_id in RULES else rule_id
+        title = RULES[rule_id].title if rule_id in RULES else "其他问题"
         state = "已确认" if acked else LEVEL_NAMES[items[0].level]
         opened = "" if len(items) > 5 else " open"
-        body = [f'<details class="{kind}"{opened}><summary>{escape(rule_id)}：{escape(title)}'
-                f"（{state}，{len(items)} 处）</summary>"]
+        body = [f'<details class="{kind}"{opened}><summary>{escape(title)}（{state}，{len(items)} 处）</summary>']
         if acked:
             body.append(f"<p>编辑已核对原文并确认：{escape(items[0].acknowledged)}</p>")
-        body.append("<ul>" + "".join(f"<li>{'正文' if p.path.endswith('.md') else '数据文件'}第 {p.line} 行第 {p.col} 列："
-                                     f"{escape(p.message)}</li>" for p in items) + "</ul>")
-        body.append(f'<p><a href="{href(uri, RULES_PAGE)}#{rule_id.lower()}">规则说明</a></p></details>')
+        lines = []
+        for p in items:
+            anchor = problem_anchor(p)
+            ident = "" if anchor in anchored else f' id="{anchor}"'
+            anchored.add(anchor)
+            back = (f'（<a href="#cell-{p.line}-{p.col}">表中位置</a>）'
+                    if (p.line, p.col) in marked and not p.path.endswith(".md") else "")
+            where = "正文" if p.path.endswith(".md") else "数据文件"
+            source = "/".join(p.path.replace("\\", "/").split("/")[-2:])
+            lines.append(f"<li{ident}>{escape(p.message)}{back}"
+                         f'<details class="nb-editor"><summary>编辑用信息</summary>{where} '
+                         f"<code>{escape(source)}:{p.line}:{p.col}</code>，规则 <code>{escape(rule_id)}</code>"
+                         "</details></li>")
+        body.append("<ul>" + "".join(lines) + "</ul>")
+        body.append(f'<p><a href="{href(uri, RULES_PAGE)}#{rule_id.lower()}">这条规则是怎样核对的</a></p></details>')
         out.append("".join(body))
     return "\n".join(out)
+
+
+def flagged_cells(report: Report, problems: list[Problem]) -> set[tuple[int, int]]:
+    """Positions of the table cells that carry a mark (a problem other than BLANK)."""
+    positions = {(c.line, c.col) for table in report.tables.values() for cells in table.values() for c in cells}
+    return {(p.line, p.col) for p in problems
+            if p.rule != "BLANK" and p.path == report.path and (p.line, p.col) in positions}
 
 
 def level_rank(items: list[Problem]) -> int:

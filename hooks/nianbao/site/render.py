@@ -55,7 +55,40 @@ def render_table(report: Report, tid: str, problems: list[Problem] = ()) -> str:
         layout = blocks_layout(report, table, flags)
     else:
         layout = grid_layout(report, table, flags)
-    return to_html(layout)
+    return legend(report, tid, flags) + to_html(layout)
+
+
+BLANK_MARK = '<span class="nb-mark">空白</span>'
+
+
+def legend(report: Report, tid: str, flags: dict) -> str:
+    """What the marks in this table mean, above it, for the marks it has: a reader on a phone
+    has no tooltip to hover."""
+    cells = [c for cells in report.tables.get(tid, {}).values() for c in cells]
+    states = {flag_state(found) for found in ([p for p in f if p.rule != "BLANK"] for f in flags.values()) if found}
+    items = []
+    if any(c.blank for c in cells):
+        items.append(f"{BLANK_MARK} 原文该格空白（不是 0，合计时不计入）")
+    if any(c.uncertain for c in cells):
+        items.append(f"？ {UNCERTAIN_TITLE}")
+    if "error" in states or "warning" in states:
+        items.append('<span class="nb-flag-mark nb-flag-mark-open">!</span> 核验发现问题，点击该格的标记查看说明')
+    if "ack" in states:
+        items.append('<span class="nb-flag-mark nb-flag-mark-ack">✓</span> 原文如此，编辑已与原文核对并确认')
+    if not items:
+        return ""
+    return f'<p class="nb-legend">表中标记：{"；".join(items)}。</p>\n'
+
+
+def flag_state(found: list[Problem]) -> str:
+    worst = min(found, key=lambda p: LEVEL_RANK[p.level])
+    return "ack" if all(p.acknowledged is not None for p in found) else worst.level
+
+
+def problem_anchor(problem: Problem) -> str:
+    """The id of a problem's line in the 数据核验 panel (pages.check_panel), by where it points."""
+    kind = "md" if problem.path.endswith(".md") else "yml"
+    return f"p-{kind}-{problem.line}-{problem.col}"
 
 
 def cell_html(c: HCell | str) -> str:
@@ -112,16 +145,22 @@ def data_cell(cell: Cell, headers: list[str], flags: dict, colspan: int = 1) -> 
     found = [p for p in flags.get((cell.line, cell.col), ()) if p.rule != "BLANK"]
     if not found:
         if cell.blank:
-            return f'<td{span} headers="{head}" class="nb-num nb-blank" title="原文空白"></td>'
+            return f'<td{span} headers="{head}" class="nb-num nb-blank" title="原文空白">{BLANK_MARK}</td>'
         if not cell.text and cell.uncertain:
             return f'<td{span} headers="{head}" class="nb-num nb-uncertain" title="{UNCERTAIN_TITLE}">？</td>'
         return f'<td{span} headers="{head}" class="nb-num">{escape(cell.text)}</td>'
-    worst = min(found, key=lambda p: LEVEL_RANK[p.level])
-    state = "ack" if all(p.acknowledged is not None for p in found) else worst.level
+    state = flag_state(found)
     blank = " nb-blank" if cell.blank else " nb-uncertain" if cell.uncertain else ""
-    title = escape("；".join(f"{p.rule}：{p.message}" for p in found))
-    return (f'<td{span} headers="{head}" class="nb-num{blank} nb-flag nb-flag-{state}" title="{title}">'
-            f"{'？' if cell.uncertain else escape(cell.text)}</td>")
+    title = escape("；".join(p.message for p in found))
+    shown = BLANK_MARK if cell.blank else "？" if cell.uncertain else escape(cell.text)
+    # The mark links to the problem's line in 数据核验, which links back here (id cell-…).
+    mark = "✓" if state == "ack" else "!"
+    kind = "ack" if state == "ack" else "open"
+    label = "已确认的问题" if state == "ack" else "核验发现的问题"
+    return (f'<td{span} headers="{head}" class="nb-num{blank} nb-flag nb-flag-{state}" title="{title}" '
+            f'id="cell-{cell.line}-{cell.col}">{shown}'
+            f'<a class="nb-flag-mark nb-flag-mark-{kind}" href="#{problem_anchor(found[0])}" '
+            f'aria-label="{label}：{title}">{mark}</a></td>')
 
 
 # An importer's unconfirmed cell (model.Uncertain) is never a blank; rule UNCERTAIN stops a build
