@@ -29,8 +29,11 @@ def test_each_rule_lists_its_reports_in_pages_of_bounded_size(reports, monkeypat
 
 def test_the_built_quality_page_links_to_the_failing_report(built):  # noqa: F811
     soup = page(built, "quality")
-    rows = {tr.find("td").get_text(): tr for tr in soup.select("article table tbody tr")}
-    assert rows["BLANK"].find_all("td")[-1].get_text() == "1"  # the seed's blank cells
+    rows = {tr.find_all("td")[-1].get_text(): tr for tr in soup.select("article table tbody tr")}
+    assert rows["BLANK"].find_all("td")[2].get_text() == "1"  # the seed's blank cells
+    # In words first, the rule that finds most on top; the rule id last, for editors.
+    first = soup.select("article table tbody tr")[0].find_all("td")
+    assert first[0].get_text() == "应填数字的单元格空白或为占位符" and first[2].get_text() == "1"
     listing = BeautifulSoup((built / "site" / "quality" / "blank" / "index.html").read_text(encoding="utf-8"),
                             "html.parser")
     links = [a["href"] for a in listing.select("article table a")]

@@ -42,7 +42,10 @@ def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: B
     ordered = sorted(reports, key=lambda r: -r.year)
     # The story first: the latest figures and how they moved, then the charts, then every year.
     lines += ["", blocks.add(lambda: latest_summary(ordered, result, uri)), ""]
-    lines += ["## 历年变化", "", blocks.add(lambda: agency_charts(agency, ordered[::-1])), ""]
+    if len(ordered) > 1:
+        lines += ["## 历年变化", "", blocks.add(lambda: agency_charts(agency, ordered[::-1])), ""]
+    else:  # one year draws no change: say so once instead of five empty frames
+        lines += ["## 历年变化", "", f"本站只有本机构 {ordered[0].year} 年度的报告，收录第二个年度后显示历年变化图。", ""]
     lines += ["## 历年报告", "",
               blocks.add(lambda: summary_table(summary_rows(ordered, result), uri, f"{agency.slug}/summary.csv")), ""]
     lines += ["", "## 跨年度核对", ""] + cross_year_lines(ordered[::-1], result, uri)

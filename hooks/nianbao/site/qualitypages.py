@@ -58,12 +58,15 @@ def overview(result: Result, fails: dict) -> str:
              f"共 {total} 份报告，其中 {clean} 份（{share}）没有未确认的错误或警告。"
              "下表按规则列出有问题的报告数（编辑已核对原文并确认的问题不计在内）；"
              f"规则的含义见[核验规则]({link(OVERVIEW, 'rules.md')})。", "",
-             "| 规则 | 内容 | 级别 | 有问题的报告 |", "|:--|:--|:--|--:|"]
-    for rule_id, rule in RULES.items():
+             "| 核验内容 | 级别 | 有问题的报告 | 规则编号 |", "|:--|:--|--:|:--|"]
+    # What finds most comes first (then the rules' own order): a reader asks what goes wrong, not
+    # what rule BAL is. The id stays, last, for editors and the rules page.
+    order = sorted(enumerate(RULES.items()), key=lambda kv: (-len(fails.get(kv[1][0], [])), kv[0]))
+    for _, (rule_id, rule) in order:
         items = fails.get(rule_id, [])
         count = f"[{len(items)}]({link(OVERVIEW, rule_list_uri(rule_id))})" if items else "0"
-        lines.append(f"| [{rule_id}]({link(OVERVIEW, 'rules.md')}#{rule_id.lower()}) | {md_text(rule.title)} | "
-                     f"{LEVEL_NAMES[rule.level]} | {count} |")
+        lines.append(f"| {md_text(rule.title)} | {LEVEL_NAMES[rule.level]} | {count} | "
+                     f"[{rule_id}]({link(OVERVIEW, 'rules.md')}#{rule_id.lower()}) |")
     return "\n".join(lines) + "\n"
 
 
