@@ -38,3 +38,45 @@ def test_a_rate_shows_its_numerator_and_denominator(built):  # noqa: F811
     cards = page(built, "ceshi-zhen").select("li.nb-kf")
     rate = next(c for c in cards if "公开率" in c.get_text())
     assert "6 ÷ 13 件" in rate.get_text()  # (予以公开 5 + 部分公开 1) ÷ 办理结果总计 13
+
+
+def test_a_missing_year_is_a_gap_in_the_charts_not_a_line_across_it(reports):
+    from conftest import report_data, write_report
+    from nianbao.core.check import check_path
+    from nianbao.site.indexpages import agency_charts
+
+    for year in (2021, 2023):  # no 2022 report
+        write_report(reports, report_data(year=year))
+    result = check_path(reports)
+    agency = result.corpus.agencies["test-town"]
+    html = agency_charts(agency, sorted(result.corpus.reports, key=lambda r: r.year))
+    soup = BeautifulSoup(html, "html.parser")
+    rates = soup.select_one("figure.nb-line-chart")
+    assert "2022 无报告" in rates.get_text() and "2022 年没有报告，图中空缺" in soup.get_text()
+    assert rates.select("circle") and not rates.select("line[stroke-width=\"2.5\"]")  # points, no segment across 2022
+    bars = soup.select_one("figure.nb-chart:not(.nb-line-chart)")
+    assert not [r for r in bars.select("rect title") if r.get_text().startswith("2022")]
+    assert not bars.select("rect[fill-opacity]")  # every year in the legend's colours
+
+
+def test_a_region_chart_draws_a_year_with_blank_cells_as_far_as_it_is_known(reports):
+    from conftest import report_data, write_report
+    from nianbao.core.check import check_path
+    from nianbao.site.datapages import region_page
+    from nianbao.core import figures
+    from nianbao.site.urls import Blocks
+
+    data = report_data(slug="a-town", year=2022)
+    data["t3"]["granted"][6] = None  # one unit's 予以公开 total left blank
+    write_report(reports, data, agency={"name": "甲镇人民政府", "kind": "乡镇", "region": "测试省/测试县"})
+    write_report(reports, report_data(slug="b-town", year=2022),
+                 agency={"name": "乙镇人民政府", "kind": "乡镇", "region": "测试省/测试县"})
+    result = check_path(reports)
+    entries = [e for (region, _), e in figures.region_rollups(result.corpus).items() if region == ("测试省",)]
+    blocks = Blocks()
+    text = blocks.fill(region_page(("测试省",), entries, result, blocks).replace("\n\n", "\n"))
+    soup = BeautifulSoup("".join(blocks.made()), "html.parser")
+    chart = soup.select_one("#chart-region-outcomes")
+    granted = [t.get_text() for t in chart.select("rect title") if "予以公开" in t.get_text()]
+    assert granted == ["2022 予以公开：5"]  # b-town's 5; a-town's blank is not counted, and not drawn as 0
+    assert "2022 年有单位的部分单元格空白" in chart.get_text() and text

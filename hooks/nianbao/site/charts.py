@@ -98,7 +98,7 @@ def bars_layout(categories: list[str], series: list[Series], stacked: bool) -> d
                 height = round(y_of(0, top) - y, 1)
                 labels.append((round(x + width / 2, 2), y - 4, chinese_number(value), i == latest))
             bars.append(Bar(round(x, 2), y, round(width, 2), height, PALETTE[k % len(PALETTE)],
-                            f"{category} {s.name}：{value}", faded=i != latest))
+                            f"{category} {s.name}：{value}", faded=False))  # the legend's colours, every year
         if stacked and any(s.values[i] is not None for s in series):
             labels.append((round((i + 0.5) * slot, 2), y_of(totals[i], top) - 5, chinese_number(totals[i]), i == latest))
     return {"bars": bars, "labels": labels, "ticks": [(y_of(t, top), chinese_number(t)) for t in ticks],

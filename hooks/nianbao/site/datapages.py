@@ -141,17 +141,25 @@ def region_page(region: tuple, entries: list[figures.RegionYear], result: Result
                      f"{missing} | {received} | {handled} | {own} |")
     lines += ["", "“≥”表示合计中有单位的该项为空白，实际数不小于所示数。", "", "## 办理结果构成", ""]
     years = [str(e.year) for e in entries]
-    series = []
+    series, partial = [], set()
     for label, prefixes in figures.OUTCOMES:
         values = []
         for entry in entries:
             total = figures.Total()
             rows = {row for (tid, row, col) in entry.sums if tid == "t3" and col == "total"}
             for row in figures.outcome_rows(rows, prefixes):
-                total.add(entry.sums[("t3", row, "total")].known)
-            values.append(total.known)
+                cell = entry.sums[("t3", row, "total")]
+                # What is known of a sum with blank terms, as the table's "≥" shows it: a year is
+                # never dropped and drawn as zero because one unit left a cell blank.
+                total.add(cell.value if cell.terms else None)
+                if not cell.complete:
+                    partial.add(entry.year)
+            values.append(total.value if total.terms else None)
         series.append(charts.Series(label, values))
-    chart = charts.bar_chart("chart-region-outcomes", f"{name}：各年度办理结果构成（所属单位合计）", years, series)
+    note = (f"{'、'.join(str(y) for y in sorted(partial))} 年有单位的部分单元格空白，柱高为已填数字之和"
+            "（实际数不小于所示数，与上表的“≥”一致）。" if partial else "")
+    chart = charts.bar_chart("chart-region-outcomes", f"{name}：各年度办理结果构成（所属单位合计）", years, series,
+                             note=note)
     lines.append(blocks.add(lambda: chart))
     latest = entries[-1]
     lines += ["", f"## {latest.year} 年度各单位新收申请", "",

@@ -68,28 +68,36 @@ def latest_summary(ordered: list[Report], result: Result, uri: str) -> str:
         acknowledged=len(problems) - len(open_), report_href=href(uri, report_uri(latest))).strip()
 
 
-def agency_charts(agency: Agency, reports: list[Report]) -> str:
-    years = [f"{r.year}" for r in reports]
-    outcome = [figures.outcomes(r) for r in reports]
+def agency_charts(agency: Agency, present: list[Report]) -> str:
+    # Every year from the first to the last: a year without a report is a gap in the charts (no
+    # bar, a break in the line), never a line drawn straight across it.
+    by_year = {r.year: r for r in present}
+    span = range(present[0].year, present[-1].year + 1)
+    gaps = [y for y in span if y not in by_year]
+    years = [f"{y}" if y in by_year else f"{y} 无报告" for y in span]
+    reports = [by_year.get(y) for y in span]
+    gap_note = f"{'、'.join(str(y) for y in gaps)} 年没有报告，图中空缺。" if gaps else ""
+    outcome = [figures.outcomes(r) if r else {label: figures.Total() for label, _ in figures.OUTCOMES} for r in reports]
     received = charts.bar_chart(
         f"chart-{agency.slug}-outcomes", "历年申请办理结果（表三“总计”列）", years,
         [charts.Series(label, [o[label].known for o in outcome]) for label, _ in figures.OUTCOMES],
-        note="空白表示原文该项空白或不完整。新收申请：" + "，".join(
-            f"{r.year} 年 {figures.number(r, 't3', 'new_received', 'total') or '空白'}" for r in reports))
+        note=gap_note + "空白表示原文该项空白或不完整。新收申请：" + "，".join(
+            f"{r.year} 年 {figures.number(r, 't3', 'new_received', 'total') or '空白'}" for r in present))
     cases = []
     for prefix, name in (("review_", "行政复议"), ("suit_direct_", "行政诉讼（未经复议）"),
                          ("suit_after_review_", "行政诉讼（复议后）")):
-        values = [figures.case_outcomes(r, prefix) for r in reports]
+        values = [figures.case_outcomes(r, prefix) if r else {label: None for label, _ in figures.CASE_OUTCOMES}
+                  for r in reports]
         cases.append(charts.bar_chart(
             f"chart-{agency.slug}-{prefix.rstrip('_')}", f"历年{name}结果", years,
             [charts.Series(label, [v[label] for v in values]) for label, _ in figures.CASE_OUTCOMES],
             stacked=True))
-    rates = [figures.rates(r) for r in reports]
+    rates = [figures.rates(r) if r else [figures.Rate(name, "", None, None) for name in RATE_NAMES] for r in reports]
     trend = charts.line_chart(
         f"chart-{agency.slug}-rates", "历年公开率与纠错率", years,
         [charts.Series(name, [next(x.value for x in rs if x.name == name) for rs in rates]) for name in RATE_NAMES],
         note="；".join(f"{name} = {formula}" for name, formula in figures.RATE_FORMULAS.items())
-        + "。分母为 0 或含空白的年份不画点。")
+        + "。分母为 0 或含空白的年份不画点。" + gap_note)
     return "\n\n".join([received, trend] + cases)
 
 
