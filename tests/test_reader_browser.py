@@ -100,3 +100,13 @@ def test_a_flagged_cell_leads_to_its_line_in_the_check_and_back(browser, flagged
     line.locator("a", has_text="表中位置").click()
     assert page.evaluate("location.hash").startswith("#cell-")
     context.close()
+
+
+def test_on_a_phone_the_first_search_result_comes_before_the_filters(browser, server):  # noqa: F811
+    context, page = open_page(browser, server, "search/?q=%E6%9D%BE%E5%B1%B1%E9%95%87", 390)
+    first = page.locator(".pagefind-ui__result").first
+    first.wait_for(timeout=15000)
+    top = first.bounding_box()["y"]
+    assert top < 850  # above the fold
+    assert top < page.locator(".pagefind-ui__filter-panel").bounding_box()["y"]
+    context.close()
