@@ -28,6 +28,7 @@ def test_long_csv_round_trips_every_cell_blanks_included(seed_copy):
     write_report(seed_copy, data)
     result = check_path(seed_copy)
     text = export.long_csv(result.corpus.reports)
+    assert text.startswith("\ufeffagency,year,")  # Excel on Chinese Windows needs the BOM to read UTF-8
     back = export.read_long_csv(text)
     expected = {}
     for report in result.corpus.reports:
@@ -37,7 +38,7 @@ def test_long_csv_round_trips_every_cell_blanks_included(seed_copy):
     assert back[("test-town", 2022, "t2", "coercion", "decisions")] == "/"
     assert back[("luoyuan-songshan", 2019, "t3", "new_received", "legal")] is None
     assert back[("luoyuan-songshan", 2019, "t2", "procurement", "amount")] == "18160"
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ["agency", "year", "edition", "table", "row", "column", "value", "number"]
     assert rows[1:] == sorted(rows[1:], key=lambda r: (r[0], int(r[1]), r[3], r[4], r[5]))
     assert ["luoyuan-songshan", "2019", "gov-2019", "t4", "cases", "review_upheld", "0", "0"] in rows
@@ -47,7 +48,7 @@ def test_long_csv_round_trips_every_cell_blanks_included(seed_copy):
 def test_export_command_writes_the_long_csv(tmp_path, capsys):
     out = tmp_path / "cells.csv"
     assert main(["export", "--format", "csv-long", "--out", str(out), str(REPO / "reports" / "luoyuan-songshan")]) == 0
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # with the BOM Excel needs
     assert {r["agency"] for r in rows} == {"luoyuan-songshan"}
     seed = {(r["table"], r["row"], r["column"]): r for r in rows}
     assert seed[("t3", "granted", "commercial")]["value"] == ""  # a blank stays blank, never 0

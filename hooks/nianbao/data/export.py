@@ -84,7 +84,8 @@ def by_report(reports: list[Report]) -> list[Report]:
 
 def long_csv_parts(reports: list[Report]) -> Parts:
     """Every cell, one agency at a time: an archive's file is gigabytes, never held whole."""
-    return Parts("long", csv_lines([LONG_COLUMNS]),
+    # With a BOM, as the wide file: Excel on Chinese Windows reads UTF-8 only so (else GBK, garbled).
+    return Parts("long", "\ufeff" + csv_lines([LONG_COLUMNS]),
                  [(slug, functools.partial(long_piece, items)) for slug, items in by_agency(reports)])
 
 
