@@ -180,7 +180,7 @@ def test_year_and_compare_pages_show_rates_with_formulas_and_csv(region_site):
     assert round(rate, 4) == round(6 / 13, 4)  # (5 + 1) / 13, shown as 46.2%
     csv_link = soup.select_one(".nb-note a[download]")["href"]
     text = (region_site / "site" / "compare" / csv_link).resolve().read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("agency,agency_name,region,kind,year,新收申请")
+    assert text.splitlines()[0].startswith("机构代码,机构名称,地区,类型,年度,新收申请")  # one language
 
 
 def test_summary_csv_has_each_reports_key_figures_however_it_is_pieced(seed_copy, monkeypatch):
@@ -196,10 +196,10 @@ def test_summary_csv_has_each_reports_key_figures_however_it_is_pieced(seed_copy
     whole = "".join(summaryrows.reports_csv(reports, result))
     monkeypatch.setattr(summaryrows, "CSV_PIECE", 1)
     assert "".join(summaryrows.reports_csv(reports, result)) == whole
-    assert whole.startswith("\ufeffagency,agency_name,region,kind,year,新收申请,")
+    assert whole.startswith("\ufeff机构代码,机构名称,地区,类型,年度,新收申请,")
     rows = list(csv.DictReader(io.StringIO(whole.lstrip("\ufeff"))))
-    assert [(r["agency"], r["year"]) for r in rows] == [(r.agency, str(r.year)) for r in reports]
-    by_key = {(r["agency"], r["year"]): r for r in rows}
+    assert [(r["机构代码"], r["年度"]) for r in rows] == [(r.agency, str(r.year)) for r in reports]
+    by_key = {(r["机构代码"], r["年度"]): r for r in rows}
     for report in reports:
         expected = figures.key_values(report)["办结"]
         assert by_key[(report.agency, str(report.year))]["办结"] == ("" if expected is None else str(expected))

@@ -15,7 +15,9 @@ from ..data.export import csv_lines, to_csv
 
 FIGURE_NAMES = [name for name, *_ in figures.KEY_FIGURES] + ["诉讼总计"]
 RATE_NAMES = list(figures.RATE_FORMULAS)
-SUMMARY_HEADER = ["agency", "agency_name", "region", "kind", "year"] + FIGURE_NAMES + RATE_NAMES + ["errors", "warnings"]
+# In Chinese throughout, like the figures' own names: the file a reader opens in a spreadsheet.
+# (The long and wide files keep the machine names their datapackage.json describes.)
+SUMMARY_HEADER = ["机构代码", "机构名称", "地区", "类型", "年度"] + FIGURE_NAMES + RATE_NAMES + ["错误数", "警告数"]
 CSV_PIECE = 1000  # reports
 
 
