@@ -271,6 +271,15 @@ def test_year_page_pages_filters_and_sorts_rows_it_loads(page, archive_server):
     streets = sum(1 for p in (project / "reports").glob("*/2019.yml")
                   if "kind: 街道" in (p.parent / "agency.yml").read_text(encoding="utf-8"))
     assert count.inner_text() == f"共 {streets} 行"
+    # A county (or any part of a name) narrows further: the region list offers provinces only.
+    page.locator("select[data-filter=kind]").select_option("")
+    county = sorted(p.read_text(encoding="utf-8").split("region: ")[1].split()[0].split("/")[2]
+                    for p in (project / "reports").glob("*/agency.yml"))[0]
+    page.locator("input[data-filter=name]").fill(county)
+    regions = page.locator("tbody tr td:nth-of-type(2)").all_inner_texts()
+    in_county = sum(1 for p in (project / "reports").glob("*/2019.yml")
+                    if f"/{county}" in (p.parent / "agency.yml").read_text(encoding="utf-8"))
+    assert regions and all(county in r for r in regions) and count.inner_text() == f"共 {in_county} 行"
 
 
 def test_charts_render_with_the_numbers_of_their_tables(page, two_year_server):

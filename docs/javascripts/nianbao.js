@@ -150,7 +150,11 @@
     }
     function filterAndSort() {
       var kind = select("kind").value;
-      shown = rows.filter(function (row) { return !kind || row[3] === kind; });
+      // A name or any part of the region path (县、乡镇): the region list offers provinces only.
+      var name = (form.querySelector('input[data-filter="name"]') || { value: "" }).value.trim();
+      shown = rows.filter(function (row) {
+        return (!kind || row[3] === kind) && (!name || (row[1] + " " + row[2]).indexOf(name) >= 0);
+      });
       if (sortKey !== null) {
         var numeric = table.tHead.rows[0].cells[sortKey.cell].getAttribute("data-type") === "number";
         shown.sort(function (a, b) {
@@ -186,6 +190,9 @@
       index = data;
       form.hidden = false;
       box.querySelector(".nb-first-rows").hidden = true;
+      var nameBox = form.querySelector('input[data-filter="name"]');
+      if (nameBox) nameBox.addEventListener("input", function () { page = 0; filterAndSort(); });
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
       Array.prototype.forEach.call(form.querySelectorAll("select"), function (s) {
         s.addEventListener("change", s.getAttribute("data-filter") === "kind" ? function () { page = 0; filterAndSort(); } : choose);
       });
