@@ -80,3 +80,22 @@ def test_a_region_chart_draws_a_year_with_blank_cells_as_far_as_it_is_known(repo
     granted = [t.get_text() for t in chart.select("rect title") if "予以公开" in t.get_text()]
     assert granted == ["2022 予以公开：5"]  # b-town's 5; a-town's blank is not counted, and not drawn as 0
     assert "2022 年有单位的部分单元格空白" in chart.get_text() and text
+
+
+def test_a_region_chart_explains_bars_that_differ_from_the_handled_total(reports):
+    from conftest import report_data, write_report
+    from nianbao.core import figures
+    from nianbao.core.check import check_path
+    from nianbao.site.datapages import region_page
+    from nianbao.site.urls import Blocks
+
+    data = report_data(slug="a-town", year=2022)
+    data["t3"]["total"] = [11, 2, 0, 0, 1, 0, 14]  # printed total 14, its outcomes add up to 13
+    data["acknowledged"] = [{"rule": "T3-RES", "reason": "原文如此"}]
+    write_report(reports, data, agency={"name": "甲镇人民政府", "kind": "乡镇", "region": "测试省/测试县"})
+    result = check_path(reports)
+    entries = [e for (region, _), e in figures.region_rollups(result.corpus).items() if region == ("测试省",)]
+    blocks = Blocks()
+    region_page(("测试省",), entries, result, blocks)
+    chart = BeautifulSoup("".join(blocks.made()), "html.parser").select_one("#chart-region-outcomes")
+    assert "2022 年各项结果之和 13，办结合计 14" in chart.get_text()

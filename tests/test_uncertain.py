@@ -115,6 +115,8 @@ def test_never_drawn_or_exported_as_a_blank(draft, tmp_path, capsys):
     html = render_table(report, "t2")
     row = html[html.index("行政规范性文件"):html.index("第二十条第（五）项")]
     assert row.count('class="nb-num nb-uncertain"') == 3 and "原文空白" not in row
+    # A visible ？ with its meaning in the legend above the table, not only in a tooltip.
+    assert row.count(">？</td>") == 3 and "？ 导入时未能确定，尚待对照原文核对" in html[:html.index("<table")]
     with pytest.raises(export.Unconfirmed):
         export.long_rows(report)
     with pytest.raises(export.Unconfirmed):

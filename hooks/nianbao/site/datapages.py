@@ -158,6 +158,17 @@ def region_page(region: tuple, entries: list[figures.RegionYear], result: Result
         series.append(charts.Series(label, values))
     note = (f"{'、'.join(str(y) for y in sorted(partial))} 年有单位的部分单元格空白，柱高为已填数字之和"
             "（实际数不小于所示数，与上表的“≥”一致）。" if partial else "")
+    # A bar is the sum of the outcome rows; 办结合计 is the sum of the units' printed totals. Where a
+    # unit's outcomes do not add up to its own total (rule T3-RES), the two differ: say by how much.
+    apart = []
+    for entry, *heights in zip(entries, *(s.values for s in series)):
+        handled = entry.sums.get(("t3", "total", "total"), figures.Total())
+        drawn = sum(h for h in heights if h is not None)
+        if handled.terms and handled.complete and entry.year not in partial and drawn != handled.value:
+            apart.append(f"{entry.year} 年各项结果之和 {drawn}，办结合计 {handled.value}")
+    if apart:
+        note += ("；".join(apart) + "：有单位的办理结果各项之和与其“总计”不一致（原文如此，"
+                 "见各单位报告的数据核验），柱高为各项之和。")
     chart = charts.bar_chart("chart-region-outcomes", f"{name}：各年度办理结果构成（所属单位合计）", years, series,
                              note=note)
     lines.append(blocks.add(lambda: chart))
