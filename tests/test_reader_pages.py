@@ -99,3 +99,15 @@ def test_a_region_chart_explains_bars_that_differ_from_the_handled_total(reports
     region_page(("测试省",), entries, result, blocks)
     chart = BeautifulSoup("".join(blocks.made()), "html.parser").select_one("#chart-region-outcomes")
     assert "2022 年各项结果之和 13，办结合计 14" in chart.get_text()
+
+
+def test_the_quality_page_says_where_the_problems_are(built):  # noqa: F811
+    quality = page(built, "quality")
+    headings = [h.get_text() for h in quality.select("article h2")]
+    assert headings[:2] == ["按年度", "按省份"] and headings[2].startswith("问题最多的")
+    tables = quality.select("article table")
+    years = {tr.find_all("td")[0].get_text(): [td.get_text() for td in tr.find_all("td")[1:]]
+             for tr in tables[1].select("tbody tr")}
+    assert years["2019"] == ["1", "1"]  # the seed, with its blank cells (BLANK warnings)
+    worst = tables[3].select("tbody tr")[0]
+    assert worst.a.get_text() == "罗源县松山镇人民政府" and worst.a["href"].endswith("luoyuan-songshan/")

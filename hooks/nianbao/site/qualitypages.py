@@ -67,7 +67,38 @@ def overview(result: Result, fails: dict) -> str:
         count = f"[{len(items)}]({link(OVERVIEW, rule_list_uri(rule_id))})" if items else "0"
         lines.append(f"| {md_text(rule.title)} | {LEVEL_NAMES[rule.level]} | {count} | "
                      f"[{rule_id}]({link(OVERVIEW, 'rules.md')}#{rule_id.lower()}) |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + breakdown(result)) + "\n"
+
+
+TOP_AGENCIES = 20  # the overview stays one screenful however large the archive
+
+
+def breakdown(result: Result) -> list[str]:
+    """Where the problems are: by year, by province, and the agencies with most of them."""
+    agencies = result.corpus.agencies
+    by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    by_province: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_agency: dict[str, int] = defaultdict(int)
+    for report in result.corpus.reports:
+        if report.agency not in agencies:
+            continue
+        open_ = [p for p in result.by_report.get(report.key, [])
+                 if p.acknowledged is None and p.level in ("error", "warning")]
+        for counts in (by_year[report.year], by_province[agencies[report.agency].region[0]]):
+            counts[0] += 1
+            counts[1] += bool(open_)
+        by_agency[report.agency] += len(open_)
+    lines = ["", "## 按年度", "", "| 年度 | 报告 | 有未确认问题的报告 |", "|:--|--:|--:|"]
+    lines += [f"| {year} | {n} | {bad} |" for year, (n, bad) in sorted(by_year.items(), reverse=True)]
+    lines += ["", "## 按省份", "", "| 省份 | 报告 | 有未确认问题的报告 |", "|:--|--:|--:|"]
+    lines += [f"| {md_text(name)} | {n} | {bad} |" for name, (n, bad) in sorted(by_province.items())]
+    worst = sorted(((count, slug) for slug, count in by_agency.items() if count), key=lambda cs: (-cs[0], cs[1]))
+    if worst:
+        lines += ["", f"## 问题最多的 {min(TOP_AGENCIES, len(worst))} 个机构", "",
+                  "| 机构 | 未确认的错误和警告（各年度合计） |", "|:--|--:|"]
+        lines += [f"| [{md_text(agencies[slug].name)}]({link(OVERVIEW, f'{slug}/index.md')}) | {count} |"
+                  for count, slug in worst[:TOP_AGENCIES]]
+    return lines
 
 
 def rule_list(result: Result, rule_id: str, chunk: list, number: int, pages: int, total: int) -> str:
