@@ -111,3 +111,11 @@ def test_the_quality_page_says_where_the_problems_are(built):  # noqa: F811
     assert years["2019"] == ["1", "1"]  # the seed, with its blank cells (BLANK warnings)
     worst = tables[3].select("tbody tr")[0]
     assert worst.a.get_text() == "罗源县松山镇人民政府" and worst.a["href"].endswith("luoyuan-songshan/")
+
+
+def test_numbers_in_generated_tables_are_right_aligned(built):  # noqa: F811
+    """Markdown's column alignment survives the page cleaner as align="right" (no style="": CSP)."""
+    quality = page(built, "quality").select("article table")[0].select("tbody tr")[0].find_all("td")
+    assert [td.get("align") for td in quality] == ["left", "left", "right", "left"]
+    region = page(built, "regions/测试省").select("article table")[0].select("tbody tr")[0].find_all("td")
+    assert region[1].get("align") == region[3].get("align") == "right"

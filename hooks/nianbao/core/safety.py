@@ -131,8 +131,9 @@ PAGE_ATTRIBUTES = {
     "*": {"class", "id", "title", "role", "tabindex", "aria-label", "aria-hidden", "lang", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "headers"},
-    "th": {"colspan", "rowspan", "headers", "scope"},
+    # align: a Markdown table's column alignment (mkdocs.yml use_align_attribute; the CSP allows no style="").
+    "td": {"colspan", "rowspan", "headers", "align"},
+    "th": {"colspan", "rowspan", "headers", "scope", "align"},
     "details": {"open"},
     "svg": {"viewbox", "width", "height", "xmlns", "focusable"},
     "path": {"d", "fill", "stroke", "stroke-width", "transform", "class"},
