@@ -3,8 +3,6 @@ sub-regions and agencies, a report's other years, and any report within three cl
 
 from __future__ import annotations
 
-import shutil
-import sys
 from collections import deque
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -12,24 +10,13 @@ from urllib.parse import unquote, urljoin
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO
-from test_site import build, make_project
+from test_site import built_site
 
-sys.path.insert(0, str(REPO / "benchmarks"))
-from generate import generate  # noqa: E402
 
 
 @pytest.fixture(scope="module", params=["samples", "generated"])
 def built(request, tmp_path_factory) -> Path:
-    project = make_project(tmp_path_factory.mktemp(f"nav-{request.param}"), seed=False)
-    shutil.rmtree(project / "reports")
-    if request.param == "samples":
-        shutil.copytree(REPO / "reports", project / "reports")
-    else:
-        generate(project / "reports", 150, seed=11)
-    done = build(project)
-    assert done.returncode == 0, done.stderr
-    return project
+    return built_site(tmp_path_factory.mktemp(f"nav-{request.param}"), request.param, 150, seed=11)
 
 
 def soup(project: Path, url: str) -> BeautifulSoup:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
-import sys
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -21,10 +19,8 @@ import pytest
 
 from conftest import REPO
 from test_browser import QuietHandler, browser  # noqa: F401 — the shared Chromium fixture
-from test_site import build, make_project
+from test_site import built_site
 
-sys.path.insert(0, str(REPO / "benchmarks"))
-from generate import generate  # noqa: E402
 
 # Statutory terms, each printed in the edition spec (asserted below), and a part of one (复议).
 # 依申请公开 is tested by tests/test_browser.py on a built report.
@@ -62,15 +58,7 @@ def short_name(name: str) -> str | None:
 
 @pytest.fixture(scope="module", params=["samples", "generated"])
 def site(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(f"search-{request.param}")
-    project = make_project(folder, seed=False)
-    shutil.rmtree(project / "reports")
-    if request.param == "samples":
-        shutil.copytree(REPO / "reports", project / "reports")
-    else:
-        generate(project / "reports", 100, seed=7)
-    done = build(project)
-    assert done.returncode == 0, done.stderr
+    project = built_site(tmp_path_factory.mktemp(f"search-{request.param}"), request.param, 100, seed=7)
     httpd, url = serve(project / "site")
     yield project, url
     httpd.shutdown()

@@ -42,6 +42,23 @@ def build(project: Path, tool: str = "mkdocs") -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
 
 
+
+def built_site(folder: Path, reports: str, count: int, seed: int) -> Path:
+    """A project built from the repo's own reports ("samples") or from `count` generated ones."""
+    project = make_project(folder, seed=False)
+    shutil.rmtree(project / "reports")
+    if reports == "samples":
+        shutil.copytree(REPO / "reports", project / "reports")
+    else:
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        from generate import generate
+
+        generate(project / "reports", count, seed=seed)
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    return project
+
+
 def page(project: Path, url: str) -> BeautifulSoup:
     return BeautifulSoup((project / "site" / url / "index.html").read_text(encoding="utf-8"), "html.parser")
 
