@@ -108,6 +108,9 @@ def inputs(pattern: str):
             yield ch * N + end
     for a, b in itertools.permutations(named + ["a", "0", " "], 2):
         yield (a + b) * (N // 2) + ends[-1]
+    # A prefix the pattern names, then a run: "#" and 20,000 spaces (two quantifiers over the same run).
+    for a, b in itertools.product(named[:8], [" ", "\t", "0", "a", "一"] + named[:4]):
+        yield a + b * N + ends[-1]
     for word, ch in itertools.product(words, [" ", "0", "一", "，", "a"]):
         yield word + ch * N + ends[-1]
         yield (word + ch) * (N // (len(word) + 1)) + ends[-1]

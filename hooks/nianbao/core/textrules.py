@@ -203,7 +203,7 @@ def published_in_time(report: Report) -> Iterator[Finding]:
 # -- copied narratives -------------------------------------------------------------------------
 
 DUP_SECTIONS = ("一", "五")
-SECTION_HEADING = re.compile(r"^#{1,6}[ \t]*(?:\*\*)?[ \t]*([一二三四五六])、.*$", re.M)
+SECTION_HEADING = re.compile(r"^#{1,6}[ \t]*+(?:\*\*[ \t]*+)?([一二三四五六])、.*$", re.M)
 DUP_SHARE = 0.5
 MIN_LENGTH = 200  # characters of the two sections; a shorter text says too little to compare
 
