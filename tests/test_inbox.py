@@ -187,3 +187,179 @@ def test_the_path_review_also_installs_only_the_base_branch():
     job = workflow["jobs"]["paths"]
     assert [s["run"] for s in job["steps"] if "run" in s][0] == "python -m pip install ./base"
     assert not writes(job, workflow)
+
+
+# --- Import: where slug, year, name and region come from ---------------------------------------
+
+def import_here(tmp_path: Path, uploads: dict, drop=("luoyuan-songshan/2019.yml", "luoyuan-songshan/2019.md"),
+                remove_agency: bool = False):
+    from nianbao.editing.inbox.run import import_uploads, write_outputs
+
+    origin, base, head = pull_request(tmp_path, uploads, drop)
+    tree = tmp_path / "pr"
+    git(tmp_path, "clone", "-q", "-b", "upload", f"file://{origin}", str(tree))
+    if remove_agency:
+        shutil.rmtree(tree / "reports/luoyuan-songshan")
+    out = tmp_path / "out"
+    import os
+
+    before = os.getcwd()
+    os.chdir(tree)
+    try:
+        entries = import_uploads(Path("."), out, base)
+    finally:
+        os.chdir(before)
+    write_outputs(entries, out)
+    return entries, out
+
+
+def test_a_new_agency_comes_from_the_sidecar(tmp_path, seed_docx):
+    sidecar = "agency: songshan-town\nname: 罗源县松山镇人民政府\nregion: 福建省/福州市/罗源县\n".encode()
+    entries, out = import_here(tmp_path, {"x.docx": seed_docx, "x.docx.yml": sidecar}, remove_agency=True)
+    [entry] = entries
+    assert entry.ok and (entry.slug, entry.year) == ("songshan-town", 2019)  # the year from the title
+    assert entry.files == ["reports/songshan-town/2019.md", "reports/songshan-town/2019.yml",
+                           "reports/songshan-town/agency.yml"]
+    agency = located.parse((out / "reports/songshan-town/agency.yml").read_text(encoding="utf-8")).value
+    assert agency == {"name": "罗源县松山镇人民政府", "kind": "乡镇", "region": "福建省/福州市/罗源县"}
+    manifest = json.loads((out / "inbox.json").read_text(encoding="utf-8"))
+    assert manifest["remove"] == ["inbox/x.docx", "inbox/x.docx.yml"]
+
+
+def test_a_new_agency_without_a_sidecar_is_told_what_to_write(tmp_path, seed_docx):
+    entries, out = import_here(tmp_path, {"x.docx": seed_docx}, remove_agency=True)
+    [entry] = entries
+    assert not entry.ok and entry.files == []
+    assert "仓库中没有与原文机构“罗源县松山镇”同名的机构" in entry.error and "inbox/x.docx.yml" in entry.error
+    assert json.loads((out / "inbox.json").read_text(encoding="utf-8"))["remove"] == []
+    assert not (out / "reports").exists()
+
+
+def test_sidecar_mistakes_are_located(tmp_path, seed_docx):
+    sidecar = "agency: Song Shan\nyear: 二〇一九\ncolour: red\n".encode()
+    entries, _ = import_here(tmp_path, {"x.docx": seed_docx, "x.yml": sidecar})
+    [entry] = entries
+    assert not entry.ok and entry.sidecar == "inbox/x.yml"
+    assert [(p.line, p.col, p.rule) for p in entry.problems] == [(1, 9, "INBOX-META"), (2, 7, "INBOX-META"),
+                                                                  (3, 1, "INBOX-META")]
+    assert "机构代码“Song Shan”不合规" in entry.problems[0].message
+    assert "未知的键“colour”" in entry.problems[2].message
+
+
+def test_the_sidecar_schema_says_what_the_reader_accepts():
+    import jsonschema
+
+    from nianbao.data.schemas import inbox_schema
+    from nianbao.editing.inbox import sidecar
+
+    cases = ["agency: a-b\nyear: 2024\nname: 某县人民政府\nregion: 某省/某市/某县\nkind: 人民政府\n", "", "year: 2024\n",
+             "agency: A_B\n", "year: '2024'\n", "kind: 局\n", "other: 1\n", "year: 24.5\n", "agency: [a]\n"]
+    for text in cases:
+        value = located.parse(text, full=True).value
+        valid = jsonschema.Draft202012Validator(inbox_schema()).is_valid(value)
+        assert valid == (not sidecar.read("x.yml", text.encode()).problems), text
+
+
+def test_two_uploads_of_one_report_and_unaccepted_files(tmp_path, seed_docx):
+    entries, _ = import_here(tmp_path, {"a.docx": seed_docx, "b.docx": seed_docx, "c.doc": b"\xd0\xcf"})
+    assert [(e.source, e.ok) for e in entries] == [("inbox/a.docx", True), ("inbox/b.docx", False),
+                                                    ("inbox/c.doc", False)]
+    assert "与 inbox/a.docx 是同一机构、同一年度的报告" in entries[1].error
+    assert "请用 Word 或 WPS “另存为 .docx”后上传" in entries[2].error
+
+
+def test_an_existing_report_is_not_overwritten(tmp_path, seed_docx):
+    entries, _ = import_here(tmp_path, {"a.docx": seed_docx}, drop=())
+    assert not entries[0].ok and "已存在" in entries[0].error
+
+
+def test_a_link_in_inbox_is_not_followed(tmp_path, seed_docx):
+    from nianbao.editing.inbox.run import Refuse, read_upload
+
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "secret.txt").write_text("x")
+    (tmp_path / "inbox/a.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(Refuse, match="符号链接"):
+        read_upload(tmp_path, "a.txt")
+    with pytest.raises(Refuse, match="子文件夹"):
+        read_upload(tmp_path, "../secret.txt")
+
+
+# --- Commit: the artifact is validated again ---------------------------------------------------
+
+@pytest.fixture()
+def imported(tmp_path, seed_docx):
+    """A fixture pull request and the drafts of its import (the artifact)."""
+    from nianbao.editing.inbox.run import import_uploads, write_outputs
+
+    origin, base, head = pull_request(tmp_path, {"a.docx": seed_docx})
+    tree = tmp_path / "pr"
+    git(tmp_path, "clone", "-q", "-b", "upload", f"file://{origin}", str(tree))
+    out = tmp_path / "out"
+    write_outputs(import_uploads(tree, out, None), out)
+    return origin, head, out
+
+
+def commit(origin: Path, head: str, out: Path):
+    from nianbao.editing.inbox.push import commit_drafts
+
+    return commit_drafts(out, f"file://{origin}", "upload", head)
+
+
+@pytest.mark.parametrize("tamper, message", [
+    (lambda out: (out / "reports/luoyuan-songshan/run.sh").write_text("x"), "与 inbox.json 不符"),
+    (lambda out: manifest_edit(out, files=[".github/workflows/evil.yml"]), "不是草稿的文件名"),
+    (lambda out: manifest_edit(out, files=["reports/luoyuan-songshan/../../x.yml"]), "不是草稿的文件名"),
+    (lambda out: manifest_edit(out, files=["reports/search/2019.yml"]), "不是草稿的文件名"),
+    (lambda out: manifest_edit(out, remove=["hooks/nianbao/cli.py"]), "只删除 inbox/ 中导入过的文件"),
+    (lambda out: manifest_edit(out, remove=["inbox/README.md"]), "只删除 inbox/ 中导入过的文件"),
+    (lambda out: (out / "reports/luoyuan-songshan/2019.md").unlink() or
+     (out / "reports/luoyuan-songshan/2019.md").symlink_to("/etc/passwd"), "符号链接"),
+    (lambda out: (out / "reports/luoyuan-songshan/2019.md").write_bytes(b"x" * 600_000), "过大"),
+    (lambda out: (out / "inbox.json").write_text("[]"), "结构不对"),
+])
+def test_a_tampered_artifact_commits_nothing(imported, tamper, message):
+    from nianbao.editing.inbox.push import Invalid
+
+    origin, head, out = imported
+    tamper(out)
+    with pytest.raises(Invalid, match=message):
+        commit(origin, head, out)
+    assert git(origin, "rev-parse", "upload") == head
+
+
+def manifest_edit(out: Path, files=None, remove=None):
+    manifest = json.loads((out / "inbox.json").read_text(encoding="utf-8"))
+    if files is not None:
+        manifest["entries"][0]["files"] += files
+    if remove is not None:
+        manifest["remove"] += remove
+    (out / "inbox.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_branch_that_moved_on_is_left_alone(imported, tmp_path):
+    from nianbao.editing.inbox.push import Invalid
+
+    origin, head, out = imported
+    work = tmp_path / "later"
+    git(tmp_path, "clone", "-q", "-b", "upload", f"file://{origin}", str(work))
+    (work / "inbox/b.txt").write_text("later\n")
+    git(work, "-c", "user.email=e@x", "-c", "user.name=e", "commit", "-qam", "x", "--allow-empty")
+    git(work, "add", "."), git(work, "-c", "user.email=e@x", "-c", "user.name=e", "commit", "-qm", "later")
+    git(work, "push", "-q", "origin", "upload")
+    moved = git(origin, "rev-parse", "upload")
+    with pytest.raises(Invalid, match="已有新的提交"):
+        commit(origin, head, out)
+    assert git(origin, "rev-parse", "upload") == moved
+    with pytest.raises(Invalid, match="分支名"):
+        from nianbao.editing.inbox.push import commit_drafts
+        commit_drafts(out, f"file://{origin}", "a..b", head)
+
+
+def test_the_token_reaches_git_only_through_its_environment(monkeypatch):
+    from nianbao.editing.inbox.push import git_env
+
+    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    env = git_env("https://github.com/owner/repo.git")
+    assert env["GIT_CONFIG_KEY_0"] == "http.extraheader" and "t0ken" not in env["GIT_CONFIG_VALUE_0"]
+    assert "GIT_CONFIG_COUNT" not in git_env("file:///tmp/x.git")

@@ -77,7 +77,7 @@ def review_inbox_file(change: Change) -> list[Problem]:
     if found == "own":
         return [Problem(path, 1, 1, "warning", "PR-REVIEW", "修改了 inbox/ 的说明文件，需要维护者审核")]
     if found is None:
-        return [Problem(path, 1, 1, "error", "PR-NAME", f"inbox/ 下只接受 {inbox.ACCEPTED}")]
+        return [Problem(path, 1, 1, "error", "PR-NAME", inbox.not_accepted(name))]
     if change.size > inbox.limit(name):
         return [Problem(path, 1, 1, "error", "PR-SIZE", f"文件过大：{change.size} 字节，此类文件上限 {inbox.limit(name)} 字节")]
     return []

@@ -62,3 +62,10 @@ def sidecar_names(document: str) -> tuple[str, str]:
 
 
 ACCEPTED = "、".join(DOCUMENTS) + "（报告原文）和同名的 .yml（机构代码、年度等，可选）"
+
+
+def not_accepted(name: str) -> str:
+    """What to do with a file inbox/ does not take (Chinese)."""
+    if PurePosixPath(name).suffix.lower() in (".doc", ".wps"):
+        return "旧版 Word 或 WPS 文档不能在 CI 中读取：请用 Word 或 WPS “另存为 .docx”后上传"
+    return f"inbox/ 下只接受 {ACCEPTED}"

@@ -134,7 +134,7 @@ def import_uploads(root: Path, out: Path, base: str | None = None) -> list[Entry
 def import_one(root: Path, name: str, repo: Path, sources: Path, taken: dict) -> Entry:
     entry = Entry(source=f"inbox/{name}")
     if paths.kind(name) != "document" or paths.name_problem(name):
-        entry.error = paths.name_problem(name) or f"inbox/ 下只接受 {paths.ACCEPTED}"
+        entry.error = paths.name_problem(name) or paths.not_accepted(name)
         return entry
     meta = find_sidecar(root, name)
     entry.sidecar, entry.problems = meta.path, meta.problems

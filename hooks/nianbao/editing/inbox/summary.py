@@ -45,8 +45,13 @@ def section(entry) -> list[str]:
         lines.append(f"- 补充信息：{code(entry.sidecar)}")
     reports = sum(1 for path in entry.files if path.endswith(".yml") and not path.endswith("agency.yml"))
     lines += [f"- 检查：{summarize(1, reports, entry.problems)}", ""]
-    if entry.problems:
-        lines += fenced([p.format() for p in entry.problems])
+    errors = [p.format() for p in entry.problems if p.level == "error" and p.acknowledged is None]
+    others = [p.format() for p in entry.problems if not (p.level == "error" and p.acknowledged is None)]
+    if errors:
+        lines += fenced(errors)
+    if others:  # blank cells of the original alone are dozens of warnings: folded, never left out
+        lines += ["<details><summary>" + f"{len(others)} 个警告、提示和已确认的问题" + "</summary>", "",
+                  *fenced(others), "</details>", ""]
     return lines
 
 
