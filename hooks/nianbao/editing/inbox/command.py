@@ -41,17 +41,24 @@ def run_import(args) -> int:
     try:
         entries = import_uploads(Path("."), out, args.base)
     except (OSError, subprocess.CalledProcessError) as err:
-        print(f"nianbao: 无法读取 git 改动或文件（{err}）", file=sys.stderr)
+        print(f"nianbao: 无法读取 git 改动或读写文件（{err}）", file=sys.stderr)
         return 2
-    text = write_outputs(entries, out)
+    try:
+        text = write_outputs(entries, out)
+        append(args.summary, text)
+    except OSError as err:
+        print(f"nianbao: 无法写入“{err.filename or out}”：{err.strerror}", file=sys.stderr)
+        return 2
     print(text, end="")
-    append(args.summary, text)
     return 1 if any(not e.ok or e.failed_check for e in entries) else 0
 
 
 def run_commit(args) -> int:
     from .push import Invalid, commit_drafts
 
+    if not Path(args.folder).is_dir():
+        print(f"nianbao: 找不到草稿目录“{args.folder}”", file=sys.stderr)
+        return 2
     try:
         commit = commit_drafts(Path(args.folder), args.remote, args.branch, args.head)
     except Invalid as err:
