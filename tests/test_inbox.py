@@ -363,3 +363,15 @@ def test_the_token_reaches_git_only_through_its_environment(monkeypatch):
     env = git_env("https://github.com/owner/repo.git")
     assert env["GIT_CONFIG_KEY_0"] == "http.extraheader" and "t0ken" not in env["GIT_CONFIG_VALUE_0"]
     assert "GIT_CONFIG_COUNT" not in git_env("file:///tmp/x.git")
+
+
+def test_the_documented_sidecars_are_read_without_a_problem():
+    import re
+
+    from nianbao.editing.inbox import sidecar
+
+    for name in ("docs/guide.md", "inbox/README.md"):
+        text = (REPO / name).read_text(encoding="utf-8")
+        block = re.search(r"```yaml\n(agency:.*?)```", text, flags=re.S).group(1)
+        meta = sidecar.read("x.yml", block.encode())
+        assert meta.problems == [] and meta.values["agency"] == "luoyuan-songshan", name
