@@ -375,3 +375,56 @@ def test_the_documented_sidecars_are_read_without_a_problem():
         block = re.search(r"```yaml\n(agency:.*?)```", text, flags=re.S).group(1)
         meta = sidecar.read("x.yml", block.encode())
         assert meta.problems == [] and meta.values["agency"] == "luoyuan-songshan", name
+
+
+@pytest.mark.parametrize("sidecar, said", [
+    (b"year: 2021\n", "原文为 2019 年度报告，--year 为 2021"),
+    (b"agency: pingtan\n", "原文是“罗源县松山镇”的报告"),
+])
+def test_a_sidecar_cannot_overrule_the_text(tmp_path, seed_docx, sidecar, said):
+    """The importer's own identity checks: the sidecar fills gaps, it does not re-label a report."""
+    entries, out = import_here(tmp_path, {"x.docx": seed_docx, "x.docx.yml": sidecar})
+    [entry] = entries
+    assert not entry.ok and said in entry.error, entry.error
+    assert not (out / "reports").exists()
+
+
+def test_a_draft_with_uncertain_cells_fails_the_check_and_is_still_committed(tmp_path):
+    """pingtan 2021 prints 行政规范性文件 as 693665: three cells no identity splits. The job is red
+    with the UNCERTAIN lines in view, and the draft is committed for the editor to finish."""
+    sample = REPO / "tests/fixtures/samples/pingtan-2021.txt"
+    origin, base, head = pull_request(tmp_path, {"平潭2021.txt": sample}, drop=("pingtan/2021.yml", "pingtan/2021.md"))
+    run = Run(origin, tmp_path / "runner", event(tmp_path, base, head), tmp_path / "artifacts")
+    workflow = load(WORKFLOW)
+    assert run.job(workflow, "import") == "failure"
+    assert run.job(workflow, "commit") == "success"
+    summary = (tmp_path / "runner/import-temp/summary.md").read_text(encoding="utf-8")
+    shown = summary.split("<details>")[0]  # errors are never folded away
+    assert shown.count("error[UNCERTAIN]") == 3 and "“693665”" in shown
+    assert "## ! `inbox/平潭2021.txt` → `reports/pingtan/2021.yml`" in summary
+    tip = git(origin, "rev-parse", "upload")
+    assert git(origin, "show", f"{tip}:reports/pingtan/2021.yml").count('{uncertain: "693665"}') == 3
+
+
+def test_a_pdf_upload_is_imported_too(tmp_path):
+    """A real PDF (printed by Chromium from the 淮安 text) of an agency the repo has: found by the
+    name in its title, every cell read."""
+    import html
+
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM, FLAGS
+
+    text = (REPO / "tests/fixtures/samples/huaian-shizhengfu-2024.txt").read_text(encoding="utf-8")
+    pdf = tmp_path / "source.pdf"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.set_content(f"<pre style='font-size:10pt'>{html.escape(text)}</pre>")
+        page.pdf(path=str(pdf))
+        browser.close()
+    entries, out = import_here(tmp_path, {"淮安市2024年报.pdf": pdf}, drop=("huaian/2024.yml", "huaian/2024.md"))
+    [entry] = entries
+    assert entry.ok and (entry.slug, entry.year) == ("huaian", 2024), entry.error
+    assert entry.counts == {"certain": 200, "solved": 0, "uncertain": 0}
+    assert entry.files == ["reports/huaian/2024.md", "reports/huaian/2024.yml"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ...core.check import check_path
 from ...core.model import Problem
-from ..importer import NotAReport, import_report
+from ..importer import NotAReport, Refused, import_report
 from ..importer.source import read_source
 from ..review import git_changes
 from . import paths, sidecar
@@ -154,6 +154,10 @@ def import_one(root: Path, name: str, repo: Path, sources: Path, taken: dict) ->
         if agency.is_dir() and not agency.is_symlink() and not (repo / "reports" / ident.slug).exists():
             shutil.copytree(agency, repo / "reports" / ident.slug, symlinks=True)  # a link stays a link: the check refuses it
         result = import_report(copy, repo / "reports", ident.slug, ident.year, ident.name, ident.region, ident.kind)
+    except Refused as err:  # the importer's identity checks speak of the command's options
+        entry.error = (f"{err}（这里的 --year、--name、--kind 即 {paths.sidecar_names(name)[0]} 中的 year、name、kind；"
+                       "inbox 导入不会强制导入，请核对原文后改正或删去 .yml 中的这一项）")
+        return entry
     except (Refuse, Unknown, NotAReport) as err:
         entry.error = str(err)
         return entry

@@ -23,7 +23,8 @@ def summary(entries) -> str:
                   "并删去 inbox/ 中已导入的文件。",
                   f"- 来自复刻（fork）的拉取请求：在本次运行页面的“Artifacts”中下载 `{ARTIFACT}`，"
                   "把其中 `reports/` 下的文件上传到你的分支的同一位置，并删去 inbox/ 中的原文件。",
-                  "- 请逐格对照原文核对草稿：标为不确定的单元格必须按原文填写；"
+                  "- 请逐格对照原文核对草稿：未能确定的单元格写作 `{uncertain: \"…\"}`（规则 UNCERTAIN），"
+                  "必须按原文改为数字，原文确为空白的改为 `null`；"
                   "确属原文如此的问题，在报告 YAML 的 `acknowledged` 中确认。", ""]
     return "\n".join(lines)
 
