@@ -122,7 +122,7 @@ def test_an_upload_that_cannot_be_imported_fails_the_job_and_commits_nothing(tmp
     assert run.job(workflow, "commit") == "success"  # it runs, finds nothing to commit
     assert git(origin, "rev-parse", "upload") == head
     summary = (tmp_path / "runner/import-temp/summary.md").read_text(encoding="utf-8")
-    assert "## ✗ `inbox/notes.txt`" in summary and "未能导入：" in summary
+    assert "## ✗ `inbox/notes.txt`\n\n未能导入：\n\n```text\n" in summary
     assert "没有可提交的草稿" in (tmp_path / "runner/commit-temp/summary.md").read_text(encoding="utf-8")
 
 
@@ -428,3 +428,14 @@ def test_a_pdf_upload_is_imported_too(tmp_path):
     assert entry.ok and (entry.slug, entry.year) == ("huaian", 2024), entry.error
     assert entry.counts == {"certain": 200, "solved": 0, "uncertain": 0}
     assert entry.files == ["reports/huaian/2024.md", "reports/huaian/2024.yml"]
+
+
+def test_text_from_an_upload_stays_literal_in_the_summary():
+    from nianbao.editing.inbox.run import Entry
+    from nianbao.editing.inbox.summary import summary
+
+    hostile = "原文机构“```\n![x](https://tracker.example/p.png) <img src=x>”"
+    text = summary([Entry(source="inbox/a`b.docx", error=hostile)])
+    assert "## ✗ `` inbox/a`b.docx ``" in text
+    before, fence, rest = text.partition("````text\n")  # longer than any backtick run in the text
+    assert fence and "![x]" not in before and rest.split("\n````\n")[0] == hostile

@@ -32,7 +32,8 @@ def summary(entries) -> str:
 def section(entry) -> list[str]:
     target = f"reports/{entry.slug}/{entry.year}.yml" if entry.ok else ""
     if not entry.ok:
-        lines = [f"## ✗ {code(entry.source)}", "", f"未能导入：{entry.error}", ""]
+        # The reason may quote the upload's own title: shown as literal text, never as Markdown.
+        lines = [f"## ✗ {code(entry.source)}", "", "未能导入：", "", *fenced([entry.error])]
         if entry.problems:
             lines += fenced([p.format() for p in entry.problems])
         return lines
