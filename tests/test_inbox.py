@@ -161,6 +161,9 @@ def test_no_step_runs_pull_request_code_with_write_permission_or_secrets():
         for step in job["steps"]:
             assert "${{" not in step.get("run", ""), (job_id, step["run"])
         if job_id in privileged:
+            # No action that could restore or run anything the pull request wrote (a cache, say).
+            assert {s["uses"].split("@")[0] for s in job["steps"] if "uses" in s} == {
+                "actions/checkout", "actions/setup-python", "actions/download-artifact"}
             assert "github.token" in json.dumps(job["steps"][-1]) and "github.token" not in json.dumps(job["steps"][:-1])
             # Only the base branch is checked out, installed and run.
             assert [s["with"]["ref"] for s in checkouts(job)] == ["${{ github.event.pull_request.base.sha }}"]
