@@ -273,7 +273,7 @@ def test_two_uploads_of_one_report_and_unaccepted_files(tmp_path, seed_docx):
 
 def test_an_existing_report_is_not_overwritten(tmp_path, seed_docx):
     entries, _ = import_here(tmp_path, {"a.docx": seed_docx}, drop=())
-    assert not entries[0].ok and "已存在" in entries[0].error
+    assert not entries[0].ok and entries[0].error.startswith("reports/luoyuan-songshan/2019.yml 已存在：inbox 不覆盖")
 
 
 def test_a_link_in_inbox_is_not_followed(tmp_path, seed_docx):

@@ -160,6 +160,11 @@ def import_one(root: Path, name: str, repo: Path, sources: Path, taken: dict) ->
         return entry
     except (Refuse, Unknown, NotAReport) as err:
         entry.error = str(err)
+        existing = [f"reports/{entry.slug}/{entry.year}.{ext}" for ext in ("yml", "md")
+                    if entry.slug and (root / "reports" / entry.slug / f"{entry.year}.{ext}").exists()]
+        if existing and "已存在" in str(err):  # the importer's refusal speaks of --force
+            entry.error = (f"{existing[0]} 已存在：inbox 不覆盖已有的报告。要更正它，直接编辑该文件；要用新上传的文件"
+                           "重新导入本拉取请求中的草稿，先在分支上删去草稿的 .yml 和 .md")
         return entry
     taken[ident.slug, ident.year] = entry.source
     entry.edition, entry.counts, entry.uncertain = result.edition, dict(result.counts), list(result.uncertain)
