@@ -87,6 +87,10 @@ BAD_ARGUMENTS = [
     (["import", "--manifest", "nope.csv"], ["找不到清单“nope.csv”"]),
     (["merge", "nope", "-d", "site"], ["找不到分片目录“nope”"]),
     (["review-paths", "--base", "no-such-branch"], ["无法读取 git 改动"]),
+    (["inbox", "import", "--base", "no-such-branch", "--out", "drafts"], ["无法读取 git 改动"]),
+    (["inbox", "import", "--out", "a-file"], ["输出目录“a-file”须为空目录或不存在"]),
+    (["inbox", "import", "--out", "docs"], ["输出目录“docs”须为空目录或不存在"]),
+    (["inbox", "commit", "nope", "--remote", "x", "--branch", "b", "--head", "0" * 40], ["找不到草稿目录“nope”"]),
 ]
 
 
@@ -102,7 +106,8 @@ def test_a_bad_argument_is_one_line_and_exit_2(project, arguments, fragments):
 
 @pytest.mark.parametrize("arguments", [["check", "--format", "xml"], ["new", "a-town", "abc"],
                                        ["export", "--format", "json", "--out", "x"], ["export"], ["merge"],
-                                       ["import", "--year", "twenty"], ["nonsense"]])
+                                       ["import", "--year", "twenty"], ["nonsense"],
+                                       ["inbox", "import"], ["inbox", "commit", "drafts"]])
 def test_argparse_mistakes_exit_2_with_usage(project, arguments):
     done = nianbao(project, *arguments)
     assert done.returncode == 2 and "Traceback" not in done.stderr and "usage:" in done.stderr

@@ -55,6 +55,7 @@ KNOWN = {
     "nianbao fmt",
     "nianbao schema",
     "nianbao review-paths --base origin/main",
+    "nianbao inbox import --base origin/main --out drafts",
     "nianbao export --format csv-long --out cells.csv",
     "nianbao merge shard-1 shard-2 -d site",
     "nianbao check reports/luoyuan-songshan/2019.yml",

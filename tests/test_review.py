@@ -49,3 +49,27 @@ def test_git_changes_reads_modes_and_sizes(tmp_path):
     changes = {c.path: c for c in git_changes("HEAD~1", cwd=str(tmp_path))}
     assert changes["reports/x-town/2019.yml"].size == 5
     assert changes["reports/x-town/2020.yml"].mode == "120000"
+
+
+def test_inbox_uploads_pass_with_their_size_limits():
+    assert rules([Change("inbox/松山镇2019年报.docx", "100644", 2_000_000),
+                  Change("inbox/松山镇2019年报.docx.yml", "100644", 200),
+                  Change("inbox/report.PDF", "100644", 20_000_000),
+                  Change("inbox/page.html", "100644", 300_000),
+                  Change("inbox/text.txt", "100644", 30_000)]) == []
+    assert rules([Change("inbox/big.pdf", "100644", 40_000_000),
+                  Change("inbox/big.txt", "100644", 3_000_000),
+                  Change("inbox/big.yml", "100644", 9_000),
+                  Change("inbox/link.docx", "120000", 10),
+                  Change("inbox/sub/a.docx", "100644", 10),
+                  Change("inbox/.hidden.txt", "100644", 10),
+                  Change("inbox/a\u202etxt.docx", "100644", 10),
+                  Change("inbox/run.sh", "100644", 10),
+                  Change("inbox/old.doc", "100644", 10),
+                  Change("inbox/README.md", "100644", 10),
+                  Change("inbox/gone.docx", "000000", 0)]) == [
+        ("inbox/big.pdf", "PR-SIZE", "error"), ("inbox/big.txt", "PR-SIZE", "error"),
+        ("inbox/big.yml", "PR-SIZE", "error"), ("inbox/link.docx", "PR-SYMLINK", "error"),
+        ("inbox/sub/a.docx", "PR-NAME", "error"), ("inbox/.hidden.txt", "PR-NAME", "error"),
+        ("inbox/a\u202etxt.docx", "PR-NAME", "error"), ("inbox/run.sh", "PR-NAME", "error"),
+        ("inbox/old.doc", "PR-NAME", "error"), ("inbox/README.md", "PR-REVIEW", "warning")]

@@ -17,6 +17,7 @@ from .core.project import ProjectError, default_reports
 from .core.schema import AGENCY_KINDS
 from .core.settings import SettingError, validate
 from .core.model import Problem
+from .editing.inbox import command as inbox
 from .scale import merge
 from . import outputs
 from .targets import UsageError, check_targets, resolve
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", metavar="目录", help="输出目录（默认为项目的 docs/schemas/）")
     schema.set_defaults(run=outputs.run_schema)
     merge.add_command(commands)
+    inbox.add_command(commands)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""JSON Schemas of agency.yml and <year>.yml (one per edition), generated from the edition spec.
+"""JSON Schemas of agency.yml and <year>.yml (one per edition), generated from the edition spec,
+and of the metadata file an editor may put beside a report uploaded to inbox/.
 
 Editors' YAML tooling (yaml-language-server) reads them for completion and inline errors; the
 site publishes them with the data downloads.
@@ -99,8 +100,32 @@ def agency_schema() -> dict:
     }
 
 
+# The keys of inbox/<file>.yml (editing/inbox/sidecar.py checks them with located messages).
+INBOX_KEYS = {
+    "agency": "机构代码（小写拼音和连字符，如 luoyuan-songshan）",
+    "year": "年度（四位数字）",
+    "name": "机构全称（新机构必填）",
+    "region": "所属地区（新机构必填，如 福建省/福州市/罗源县）",
+    "kind": "机构类型：" + "、".join(AGENCY_KINDS),
+}
+
+
+def inbox_schema() -> dict:
+    return {
+        "$schema": DRAFT, "$id": "inbox.schema.json", "title": "inbox/ 中报告文件的补充信息（<文件名>.yml）",
+        "type": ["object", "null"], "additionalProperties": False,
+        "properties": {
+            "agency": {"type": ["string", "null"], "pattern": SLUG.pattern, "description": INBOX_KEYS["agency"]},
+            "year": {"type": ["integer", "null"], "minimum": 1000, "maximum": 9999, "description": INBOX_KEYS["year"]},
+            "name": {"type": ["string", "null"], "description": INBOX_KEYS["name"]},
+            "region": {"type": ["string", "null"], "description": INBOX_KEYS["region"]},
+            "kind": {"enum": [*AGENCY_KINDS, None], "description": INBOX_KEYS["kind"]},
+        },
+    }
+
+
 def all_schemas() -> dict[str, dict]:
-    found = {"agency.schema.json": agency_schema()}
+    found = {"agency.schema.json": agency_schema(), "inbox.schema.json": inbox_schema()}
     for edition in editions.all_editions().values():
         found[file_name(edition.id)] = report_schema(edition)
     return found

@@ -1,7 +1,8 @@
 """`nianbao review-paths`: what a pull request touches, before anything of it runs.
 
 Configuration, hooks and templates run code at build time, so a change outside reports/ needs a
-maintainer's review; under reports/ only the expected file names, no links and no huge files.
+maintainer's review; under reports/ only the expected file names, no links and no huge files;
+under inbox/ only the report files an editor uploads for import (inbox/paths.py), bounded in size.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from ..core.load import ATTACHMENT_NAME, SLUG
 from ..core.model import Problem
+from .inbox import paths as inbox
 
 # The same names `check` accepts (load.py), with a size limit for each kind of file.
 _AGENCY = "^reports/" + SLUG.pattern.strip("^$")
@@ -36,6 +38,9 @@ def review(changes: list[Change]) -> list[Problem]:
     for change in changes:
         if change.mode == "000000":
             continue  # a deletion adds nothing to the build
+        if inbox.in_inbox(change.path):
+            problems += review_inbox_file(change)
+            continue
         if not change.path.startswith("reports/"):
             problems.append(Problem(change.path, 1, 1, "warning", "PR-REVIEW",
                                     "修改了 reports/ 以外的文件（配置、钩子或模板会在构建时运行），需要维护者审核"))
@@ -58,6 +63,24 @@ def review_report_file(change: Change) -> list[Problem]:
             return []
     return [Problem(path, 1, 1, "error", "PR-NAME",
                     "reports/ 下只接受 <机构代码>/agency.yml、<年度>.yml、<年度>.md 和 files/<年度>-<名称>.pdf")]
+
+
+def review_inbox_file(change: Change) -> list[Problem]:
+    """An upload to inbox/ is read only by the base branch's importer, never built or run."""
+    path, name = change.path, change.path[len(inbox.INBOX) + 1:]
+    if change.mode == SYMLINK_MODE:
+        return [Problem(path, 1, 1, "error", "PR-SYMLINK", "inbox/ 下不允许符号链接")]
+    why = inbox.name_problem(name)
+    if why:
+        return [Problem(path, 1, 1, "error", "PR-NAME", why)]
+    found = inbox.kind(name)
+    if found == "own":
+        return [Problem(path, 1, 1, "warning", "PR-REVIEW", "修改了 inbox/ 的说明文件，需要维护者审核")]
+    if found is None:
+        return [Problem(path, 1, 1, "error", "PR-NAME", inbox.not_accepted(name))]
+    if change.size > inbox.limit(name):
+        return [Problem(path, 1, 1, "error", "PR-SIZE", f"文件过大：{change.size} 字节，此类文件上限 {inbox.limit(name)} 字节")]
+    return []
 
 
 def git_changes(base: str, cwd: str = ".") -> list[Change]:
