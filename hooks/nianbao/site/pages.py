@@ -20,6 +20,7 @@ from .datapages import compare_page, data_files, region_pages
 from .qualitypages import passing_share, quality_pages
 from .agencylists import agencies_pages
 from .indexpages import agency_page, year_page, years_index
+from .tianbao import tianbao_page
 from .urls import (Blocks, Page, SiteInfo, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri,
                    year_uri)
 from ..core.rules import RULES
@@ -61,6 +62,7 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
     pages += region_pages(result)  # regions/index.md is in mkdocs.yml nav
     pages += quality_pages(result)
     pages += data_files(result)
+    pages.append(tianbao_page(site))
     return pages
 
 
