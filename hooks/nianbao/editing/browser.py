@@ -20,7 +20,8 @@ from ..core.check import check_path
 from ..core.load import SLUG, reserved_slug
 from .dump import Comments, report_yaml, scalar
 from .fmt import format_file
-from .scaffold import guess_kind, narrative_text
+from ..data.schemas import file_name
+from .scaffold import SCHEMA_DIR, guess_kind, narrative_text
 
 # The page may only write an agency folder's own files: agency.yml, <year>.yml, <year>.md.
 FILE = re.compile(r"reports/([a-z0-9][a-z0-9-]*)/(agency\.yml|\d{4}\.(?:yml|md))")
@@ -108,6 +109,8 @@ def form_files(state: dict) -> dict[str, str]:
     for key, value in (state.get("meta") or {}).items():
         if key in ("title", "published", "source_url", "index_no", "doc_no") and str(value).strip():
             data[key] = str(value).strip()
+    if state.get("headers"):  # headers printed differently from the format, as the importer records them
+        data["headers"] = {str(k): str(v) for k, v in state["headers"].items()}
     if state.get("acknowledged"):
         data["acknowledged"] = [{"rule": a["rule"], "reason": a["reason"]} for a in state["acknowledged"]]
     cells = state.get("cells") or {}
@@ -120,14 +123,17 @@ def form_files(state: dict) -> dict[str, str]:
             rows[row.id] = [cell_value(str(t or ""), col) for t, col in zip(typed_in, columns)]
         data[tid] = rows
     folder = f"reports/{slug}"
-    text = report_yaml(data, edition, comments=Comments(), blank_meta=True)
+    # The schema line `nianbao new` writes (editors' YAML tools complete and check with it).
+    schema = f"# yaml-language-server: $schema=../../{SCHEMA_DIR}/{file_name(edition.id)}"
+    text = report_yaml(data, edition, comments=Comments(header=[schema]))
     files = {f"{folder}/{year}.yml": formatted(text, slug, year),
              f"{folder}/{year}.md": state.get("narrative") or narrative_text(edition)}
     if state.get("name"):
         name, region = state["name"].strip(), (state.get("region") or "").strip()
         kind = state.get("kind") or guess_kind(name)
-        files[f"{folder}/agency.yml"] = "".join(f"{k}: {scalar(v)}\n" for k, v in
-                                                (("name", name), ("kind", kind), ("region", region)))
+        files[f"{folder}/agency.yml"] = (f"# yaml-language-server: $schema=../../{SCHEMA_DIR}/agency.schema.json\n" +
+                                         "".join(f"{k}: {scalar(v)}\n" for k, v in
+                                                 (("name", name), ("kind", kind), ("region", region))))
     return files
 
 
