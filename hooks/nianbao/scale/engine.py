@@ -26,14 +26,10 @@ PYTHON_ZIP = "nianbao-python.zip"
 
 
 def pyodide_folder(project: Path) -> Path | None:
-    """node_modules/pyodide beside mkdocs.yml, else beside this tool's own checkout (an editable
-    install builds another folder's reports with the engine installed once)."""
-    package = Path(importlib.import_module("nianbao").__file__).resolve().parent
-    for root in (project, package.parent.parent):
-        folder = root / "node_modules" / "pyodide"
-        if all((folder / name).is_file() for name in PYODIDE_FILES):
-            return folder
-    return None
+    """node_modules/pyodide beside mkdocs.yml (where `npm ci` puts it): only there, so the site
+    is the same whichever copy of this package builds it."""
+    folder = project / "node_modules" / "pyodide"
+    return folder if all((folder / name).is_file() for name in PYODIDE_FILES) else None
 
 
 def python_sources() -> list[tuple[str, Path]]:
