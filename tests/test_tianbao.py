@@ -29,6 +29,7 @@ from nianbao.cli import main as cli  # noqa: E402
 SAMPLES = REPO / "tests" / "fixtures" / "samples"  # copies of shared/samples
 REPO_URL = "https://example.org/nianbao/reports-repo"
 SEED = REPO / "reports" / "luoyuan-songshan"
+NAMES = {"huaian-shizhengfu": "淮安市人民政府", "luoyuan-songshan": "罗源县松山镇人民政府", "pingtan": "平潭综合实验区管理委员会"}
 
 
 @pytest.fixture(scope="module")
@@ -147,12 +148,14 @@ def test_import_text_writes_exactly_the_cli_files(engine, tmp_path, monkeypatch,
     slug, year = re.fullmatch(r"(.+)-(\d{4})\.txt", sample).groups()
     text = (SAMPLES / sample).read_text(encoding="utf-8")
     (tmp_path / "原文.txt").write_text(text, encoding="utf-8")
-    cli_lines(tmp_path, "import", "原文.txt", "--agency", slug, "--year", year, "--name", "某某人民政府",
+    (tmp_path / "mkdocs.yml").write_text("site_name: 年报\n", encoding="utf-8")  # an empty repo: import finds it
+    name = NAMES[slug]  # the agency the text names: import refuses another
+    cli_lines(tmp_path, "import", "原文.txt", "--agency", slug, "--year", year, "--name", name,
               "--region", "福建省/福州市/罗源县", monkeypatch=monkeypatch)
     expected = {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
                 for p in sorted((tmp_path / "reports").rglob("*")) if p.is_file()}
     got = engine.evaluate("([t, o]) => nianbao.importText(t, o)",
-                          [text, {"agency": slug, "year": int(year), "name": "某某人民政府",
+                          [text, {"agency": slug, "year": int(year), "name": name,
                                   "region": "福建省/福州市/罗源县"}])
     assert got == expected
     assert set(got) == {f"reports/{slug}/agency.yml", f"reports/{slug}/{year}.yml", f"reports/{slug}/{year}.md"}

@@ -27,8 +27,6 @@ from .scaffold import SCHEMA_DIR, guess_kind, narrative_text
 FILE = re.compile(r"reports/([a-z0-9][a-z0-9-]*)/(agency\.yml|\d{4}\.(?:yml|md))")
 FULL_DIGITS = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
 THOUSANDS = re.compile(r"-?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?")
-INTEGER = re.compile(r"-?\d+")
-DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 class BadFiles(ValueError):
