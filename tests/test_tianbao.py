@@ -263,3 +263,23 @@ def test_form_usable_at_once_and_nothing_requested_outside(browser, server):
     # The tables scroll inside the form at 390 px; the page itself does not.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_pasted_full_text_fills_the_form_and_keeps_uncertain_cells_uncertain(page, server):
+    page.goto(server + "tianbao/")
+    page.fill("[name=agency]", "pingtan")
+    page.fill("[name=year]", "2021")
+    page.fill("[name=name]", NAMES["pingtan"])
+    page.fill("[name=region]", "福建省/平潭综合实验区")
+    page.evaluate("nianbao.ready")
+    page.locator(".nb-tb-paste summary").click()
+    page.fill("#nb-tb-fulltext", (SAMPLES / "pingtan-2021.txt").read_text(encoding="utf-8"))
+    page.click("#nb-tb-import")
+    expect_text = page.locator("#nb-tb-import-result")
+    expect_text.filter(has_text="已按原文填入").wait_for(timeout=20000)
+    cell = page.locator("section[data-edition=gov-2021] input[data-cell='t2.normative_documents.0']")
+    assert cell.get_attribute("data-uncertain") == "1" and cell.input_value() == "693665"
+    flag = page.locator("section[data-edition=gov-2021] td[data-cell='t2.normative_documents.0'] .nb-tb-flag")
+    flag.first.wait_for(timeout=20000)
+    assert flag.first.inner_text().startswith("UNCERTAIN：")
+    assert page.input_value("[name=published]") == "2022-02-08"

@@ -77,7 +77,7 @@ function state() {
   if (section) {
     for (const input of section.querySelectorAll("input[data-cell]")) {
       const [tid, row, i] = input.dataset.cell.split(".");
-      ((cells[tid] ??= {})[row] ??= [])[Number(i)] = input.value;
+      ((cells[tid] ??= {})[row] ??= [])[Number(i)] = input.dataset.uncertain ? { uncertain: input.value } : input.value;
     }
   }
   const meta = {};
@@ -85,15 +85,21 @@ function state() {
   return {
     agency: field("agency").value.trim(), year: Number(field("year").value), name: field("name").value.trim(),
     region: field("region").value.trim(), meta, cells, narrative: narrative.value, acknowledged: draftAcks,
+    headers: draftHeaders,
   };
 }
 
 let draftAcks = [];
+let draftHeaders = {};
 
 function saveDraft() {
   const s = state();
   s.allCells = {};
-  for (const input of root.querySelectorAll("input[data-cell]")) if (input.value) s.allCells[input.id] = input.value;
+  s.uncertainCells = [];
+  for (const input of root.querySelectorAll("input[data-cell]")) {
+    if (input.value) s.allCells[input.id] = input.value;
+    if (input.dataset.uncertain) s.uncertainCells.push(input.id);
+  }
   localStorage.setItem(DRAFT, JSON.stringify(s));
 }
 
@@ -106,32 +112,38 @@ function loadDraft() {
     const input = document.getElementById(id);
     if (input) input.value = value;
   }
+  for (const id of saved.uncertainCells || []) {
+    const input = document.getElementById(id);
+    if (input) input.dataset.uncertain = "1";
+  }
   narrative.value = saved.narrative || "";
   draftAcks = saved.acknowledged || [];
+  draftHeaders = saved.headers || {};
 }
 
-function fillFromFiles(files, yearText) {
-  // The imported YAML read back by the engine would be best; the cells' order is the YAML's rows.
-  const yml = Object.entries(files).find(([path]) => path.endsWith(".yml") && !path.endsWith("agency.yml"));
-  const md = Object.entries(files).find(([path]) => path.endsWith(".md"));
-  if (md) narrative.value = md[1];
-  if (!yml) return;
+async function fillFromFiles(files) {
+  // The engine reads the files back (the cells as written, an uncertain one as {uncertain}).
+  const filled = await call("form_state", files);
+  applyState(filled);
+}
+
+function applyState(filled) {
   const section = currentEdition();
-  let table = null;
-  for (const line of yml[1].split("\n")) {
-    const top = line.match(/^(t[234]):$/);
-    if (top) { table = top[1]; continue; }
-    const row = line.match(/^  ([a-z_0-9]+):\s*\[(.*)\]/);
-    if (table && row) {
-      row[2].split(",").forEach((value, i) => {
-        const input = section.querySelector(`input[data-cell="${table}.${row[1]}.${i}"]`);
-        const text = value.trim().replace(/^"(.*)"$/, "$1");
-        if (input) input.value = text === "null" ? "" : text;
+  for (const [name, value] of Object.entries(filled.meta || {})) field(name).value = value;
+  for (const input of section.querySelectorAll("input[data-cell]")) { input.value = ""; delete input.dataset.uncertain; }
+  for (const [tid, rows] of Object.entries(filled.cells || {})) {
+    for (const [row, values] of Object.entries(rows)) {
+      values.forEach((value, i) => {
+        const input = section.querySelector(`input[data-cell="${tid}.${row}.${i}"]`);
+        if (!input) return;
+        if (value && typeof value === "object") { input.value = value.uncertain; input.dataset.uncertain = "1"; }
+        else input.value = value;
       });
     }
-    const meta = line.match(/^(title|published|source_url|index_no|doc_no): (.*?)(?:  #.*)?$/);
-    if (meta && meta[2] !== "null") field(meta[1]).value = meta[2].replace(/^"(.*)"$/, "$1");
   }
+  narrative.value = filled.narrative || narrative.value;
+  draftHeaders = filled.headers || {};
+  draftAcks = filled.acknowledged || [];
 }
 
 // Spreadsheet keys: Enter and the arrows move like a spreadsheet; Tab as usual.
@@ -263,7 +275,7 @@ document.getElementById("nb-tb-import").addEventListener("click", async () => {
     const files = await window.nianbao.importText(document.getElementById("nb-tb-fulltext").value,
       { agency: s.agency, year: s.year, name: s.name || "待填写", region: s.region || "待填写" });
     showEdition();
-    fillFromFiles(files);
+    await fillFromFiles(files);
     out.textContent = "已按原文填入，请逐格核对。";
     changed();
   } catch (err) {
@@ -273,5 +285,9 @@ document.getElementById("nb-tb-import").addEventListener("click", async () => {
 
 loadDraft();
 showEdition();
-root.addEventListener("input", changed);
+root.addEventListener("input", (event) => {
+  // A cell the editor typed into is theirs now: no longer the importer's uncertain reading.
+  if (event.target.dataset && event.target.dataset.uncertain) delete event.target.dataset.uncertain;
+  changed();
+});
 runCheck();

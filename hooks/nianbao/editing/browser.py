@@ -18,6 +18,7 @@ from pathlib import Path
 from ..core import editions
 from ..core.check import check_path
 from ..core.load import SLUG, reserved_slug
+from ..core.model import UNCERTAIN_KEY
 from .dump import Comments, report_yaml, scalar
 from .fmt import format_file
 from ..data.schemas import file_name
@@ -80,12 +81,15 @@ def import_text(text: str, agency: str, year: int, name: str | None = None, regi
         return {path.as_posix(): path.read_text(encoding="utf-8") for path in result.written}
 
 
-def cell_value(text: str, column):
+def cell_value(text, column):
     """A cell as typed or pasted into the form: blank stays None (unknown, never 0); full-width
-    digits and thousands separators read as the importer reads printed numbers."""
+    digits and thousands separators read as the importer reads printed numbers; an imported
+    uncertain cell the editor has not touched stays uncertain ({"uncertain": what was read})."""
     from .importer import typed
 
-    piece = text.strip().translate(FULL_DIGITS)
+    if isinstance(text, dict):
+        return {UNCERTAIN_KEY: str(text.get(UNCERTAIN_KEY) or "") or None}
+    piece = str(text or "").strip().translate(FULL_DIGITS)
     if piece == "":
         return None
     if THOUSANDS.fullmatch(piece):
@@ -118,7 +122,7 @@ def form_files(state: dict) -> dict[str, str]:
             columns = table.columns_of(row.id)
             typed_in = list(cells.get(tid, {}).get(row.id, []))[:len(columns)]
             typed_in += [""] * (len(columns) - len(typed_in))
-            rows[row.id] = [cell_value(str(t or ""), col) for t, col in zip(typed_in, columns)]
+            rows[row.id] = [cell_value(t, col) for t, col in zip(typed_in, columns)]
         data[tid] = rows
     folder = f"reports/{slug}"
     # The schema line `nianbao new` writes (editors' YAML tools complete and check with it).
@@ -157,3 +161,35 @@ def form_check(state: dict) -> dict:
                      "acknowledged": p.acknowledged, "cell": cells.get((p.path, p.line, p.col))}
                     for p in sorted(result.problems, key=lambda p: p.sort_key)]
     return {"files": files, "problems": problems}
+
+
+def form_state(files: dict[str, str]) -> dict:
+    """The form's content for these files (an import's draft, a published report): every cell's
+    text as written, an uncertain cell as {"uncertain": what was read}."""
+    from ..core import located
+    from .fmt import raw_data
+
+    state: dict = {"meta": {}, "cells": {}, "headers": {}, "acknowledged": [], "narrative": ""}
+    for path, text in files.items():
+        if path.endswith(".md"):
+            state["narrative"] = text
+        elif path.endswith(".yml") and not path.endswith("agency.yml"):
+            parsed = located.parse(text, full=True)
+            if not parsed.ok or not isinstance(parsed.value, dict):
+                raise BadFiles(f"{path} 不是可读的报告 YAML")
+            data = raw_data(parsed)
+            state["meta"] = {k: str(data[k]) for k in ("title", "published", "source_url", "index_no", "doc_no")
+                             if data.get(k) is not None}
+            state["headers"] = dict(data.get("headers") or {})
+            state["acknowledged"] = list(data.get("acknowledged") or [])
+            state["cells"] = {tid: {row: [form_text(v) for v in values] for row, values in rows.items()}
+                              for tid, rows in data.items() if tid in ("t2", "t3", "t4")}
+    return state
+
+
+def form_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, dict) and list(value) == [UNCERTAIN_KEY]:
+        return {UNCERTAIN_KEY: "" if value[UNCERTAIN_KEY] is None else str(value[UNCERTAIN_KEY])}
+    return str(value)
