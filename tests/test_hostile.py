@@ -174,7 +174,7 @@ def unchecked_build(project: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-THEME_SCRIPTS = ("assets/javascripts/", "javascripts/nianbao.js")
+THEME_SCRIPTS = ("assets/javascripts/", "javascripts/nianbao.js", "javascripts/tianbao.js")
 
 
 THEME_INLINE = ("__md_scope=", "var target=document.getElementById(location.hash")
@@ -184,7 +184,7 @@ def theme_script(element) -> bool:
     """Material's bundle and ours by address; Material's inline snippets and its JSON config."""
     source = element.get("src")
     if source:
-        return source.endswith("javascripts/nianbao.js") or "assets/javascripts/" in source
+        return source.endswith(("javascripts/nianbao.js", "javascripts/tianbao.js")) or "assets/javascripts/" in source
     if element.get("id") == "__config" and element.get("type") == "application/json":
         return True
     return element.get_text().startswith(THEME_INLINE)

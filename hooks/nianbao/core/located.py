@@ -151,8 +151,17 @@ def too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+# PyYAML's pure-Python parser (the one Pyodide runs, on the 填报 page) words some problems otherwise
+# than libyaml: said as libyaml says them, the page prints the CLI's very line.
+_PURE_WORDING = [("expected ',' or ']', but got", "did not find expected ',' or ']'"),
+                 ("expected ',' or '}', but got", "did not find expected ',' or '}'")]
+
+
 def syntax_message(err: yaml.MarkedYAMLError) -> str:
     problem = err.problem or str(err)
+    for pure, libyaml in _PURE_WORDING:
+        if problem.startswith(pure):
+            problem = libyaml
     for english, chinese in _SYNTAX_HINTS:
         if english in problem or (err.context and english in err.context):
             return f"YAML 语法错误：{chinese}（{problem}）"

@@ -13,8 +13,6 @@ import html
 import re
 from urllib.parse import unquote
 
-import nh3
-
 from . import htmlscan, markup
 from .model import Problem
 
@@ -144,6 +142,8 @@ PAGE_ATTRIBUTES = {
 
 def clean_html(fragment: str) -> str:
     """An allow-list pass over a report page's content HTML (defence in depth)."""
+    import nh3  # only pages need it: the check also runs in the browser (Pyodide), which has no nh3
+
     return nh3.clean(fragment, tags=PAGE_TAGS, attributes=PAGE_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES),
                      link_rel=None, strip_comments=True)
 
@@ -163,5 +163,7 @@ def _narrative_attribute(tag: str, name: str, value: str) -> str | None:
 def clean_narrative(fragment: str) -> str:
     """A piece of a rendered narrative through the narrative's allow-list: what the check refuses
     does not reach the page even if the check was skipped."""
+    import nh3
+
     return nh3.clean(fragment, tags=NARRATIVE_TAGS, attributes=NARRATIVE_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES),
                      link_rel=None, strip_comments=True, attribute_filter=_narrative_attribute)

@@ -18,12 +18,14 @@ from pathlib import Path
 
 from . import oldsite, pagebuild
 from ..core import oserrors, project, settings
+from .engine import copy_engine
 from ..core.check import Result
 from ..core.checkcache import check_cached
 from ..core.parallel import check_path, job_count
 from ..site.csp import add_policy
 from ..site.outputs import output_problems
 from ..site.pages import home_summary, site_pages
+from ..site.tianbao import TIANBAO_PAGE
 from ..site.urls import SiteInfo
 from ..core.safety import clean_html
 
@@ -136,7 +138,7 @@ def add_pages(files, config, result: Result):
 
         raise PluginError(f"{linked[0]} 是符号链接或指向 docs/ 之外：网站的页面和文件只能是 docs/ 中的文件本身"
                           f"（共 {len(linked)} 个）")
-    info = SiteInfo(name=config.site_name, url=config.site_url or None)
+    info = SiteInfo(name=config.site_name, url=config.site_url or None, repo=config.repo_url or None)
     BLOCKS.clear()
     pages = site_pages(result, info)
     problems = output_problems(pages, {file.dest_uri: f"docs/{file.src_uri}" for file in files})
@@ -218,6 +220,8 @@ def finish_site(config, result: Result | None, serving: bool) -> None:
     """After MkDocs' own pages: the generated ones, the data files, then search (or, for a shard,
     what `nianbao merge` needs to make it)."""
     pagebuild.finish(config, preview=preview_target()[0] is not None)
+    if pagebuild.owns(None, TIANBAO_PAGE):
+        copy_engine(Path(config.config_file_path).resolve().parent, Path(config.site_dir))
     if result is not None and pagebuild.BUILD.shard is not pagebuild.WHOLE:
         pagebuild.hand_off(result, config)
         log.info(f"分片 {pagebuild.BUILD.shard.label} 不生成搜索索引：`nianbao merge` 合并各分片时生成")

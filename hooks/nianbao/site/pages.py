@@ -23,6 +23,7 @@ from .qualitypages import passing_share, quality_pages
 from .agencylists import agencies_pages
 from .indexpages import agency_page, year_page, years_index
 from .render import problem_anchor
+from .tianbao import tianbao_page
 from .urls import (Blocks, Page, SiteInfo, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri,
                    year_uri)
 from ..core.rules import RULES
@@ -66,6 +67,7 @@ def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
     pages += quality_pages(result)
     pages += data_files(result)
     pages += directory_files(result)
+    pages.append(tianbao_page(site))
     return pages
 
 

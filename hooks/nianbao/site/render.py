@@ -48,14 +48,16 @@ def environment() -> Environment:
                        autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 
 
-def render_table(report: Report, tid: str, problems: list[Problem] = ()) -> str:
+def render_table(report: Report, tid: str, problems: list[Problem] = (), cell=None) -> str:
+    """`cell(cell, headers, flags, colspan)` writes a data cell (the 填报 form's are inputs)."""
     table = report.edition.tables[tid]
     flags = cell_flags(report, tid, problems)
     if table.kind == "blocks":
-        layout = blocks_layout(report, table, flags)
+        layout = blocks_layout(report, table, flags, cell or data_cell)
     else:
-        layout = grid_layout(report, table, flags)
-    return legend(report, tid, flags) + to_html(layout)
+        layout = grid_layout(report, table, flags, cell or data_cell)
+    # The legend explains the marks data_cell prints; a caller writing its own cells has none of them.
+    return (legend(report, tid, flags) if cell is None else "") + to_html(layout)
 
 
 BLANK_MARK = '<span class="nb-mark">空白</span>'
@@ -170,13 +172,13 @@ UNCERTAIN_TITLE = "导入时未能确定，尚待对照原文核对"
 
 # -- blocks (table 二) ----------------------------------------------------------------------
 
-def blocks_layout(report: Report, table: Table, flags: dict) -> Layout:
+def blocks_layout(report: Report, table: Table, flags: dict, write=data_cell) -> Layout:
     width = 1 + max(len(b.columns) for b in table.blocks)
-    bodies = [block_rows(report, table, i, block, width, flags) for i, block in enumerate(table.blocks)]
+    bodies = [block_rows(report, table, i, block, width, flags, write) for i, block in enumerate(table.blocks)]
     return Layout(table.id, table.title, [], bodies, "nb-blocks")
 
 
-def block_rows(report: Report, table: Table, i: int, block: Block, width: int, flags: dict):
+def block_rows(report: Report, table: Table, i: int, block: Block, width: int, flags: dict, write=data_cell):
     bid = f"{table.id}-b{i}"
     fill = width - len(block.columns)
     rows = [[HCell(block.title, "th", colspan=width, scope="colgroup", id=bid, classes=["nb-block"])]]
@@ -194,9 +196,9 @@ def block_rows(report: Report, table: Table, i: int, block: Block, width: int, f
         rid = f"{table.id}-r-{row.id}"
         line = [HCell(row.label, "th", scope="row", id=rid, headers=[bid])]
         cells = report.tables[table.id].get(row.id, [])
-        for j, (col, cell) in enumerate(zip(block.columns, cells)):
+        for j, (col, value) in enumerate(zip(block.columns, cells)):
             span = fill if j == len(block.columns) - 1 else 1
-            line.append(data_cell(cell, [bid, f"{bid}-{col.id}", rid], flags, span))
+            line.append(write(value, [bid, f"{bid}-{col.id}", rid], flags, span))
         rows.append(line)
     return rows
 
@@ -230,7 +232,7 @@ def effective_rows(table: Table, present) -> list[Node]:
     return swap(table.row_tree)
 
 
-def grid_layout(report: Report, table: Table, flags: dict) -> Layout:
+def grid_layout(report: Report, table: Table, flags: dict, write=data_cell) -> Layout:
     tid = table.id
     head_depth = depth(table.header)
     row_tree = effective_rows(table, report.tables[tid])
@@ -274,8 +276,8 @@ def grid_layout(report: Report, table: Table, flags: dict) -> Layout:
                 rid = f"{tid}-r-{node.leaf.id}"
                 line.append(HCell(node.label, "th", colspan=row_depth - level, scope="row", id=rid))
                 ids.append(rid)
-            for col, cell in zip(columns, report.tables[tid].get(node.leaf.id, [])):
-                line.append(data_cell(cell, column_headers[col.id] + ids, flags))
+            for col, value in zip(columns, report.tables[tid].get(node.leaf.id, [])):
+                line.append(write(value, column_headers[col.id] + ids, flags))
             body.append(line)
 
     rows(row_tree, 0, [], [])

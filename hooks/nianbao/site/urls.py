@@ -20,6 +20,7 @@ from ..core.model import Report
 class SiteInfo:
     name: str = "政府信息公开工作年度报告"
     url: str | None = None  # the published address (mkdocs.yml site_url), for QR codes and Url meta
+    repo: str | None = None  # mkdocs.yml repo_url: the 填报 page hands its files to the repository there
 
     def absolute(self, uri: str) -> str | None:
         if not self.url:

@@ -1,0 +1,293 @@
+// The 填报 page (tianbao/): the form, its draft, and the package's own Python run by Pyodide.
+// Every rule, the importer and the file writer are Python (nianbao/editing/browser.py); this file
+// only moves text between the form and it. Scripting interface (README.md):
+//   nianbao.ready, await nianbao.check(files), await nianbao.importText(text, {agency, year, name, region})
+const DRAFT = "nianbao-tianbao-draft";
+const root = document.getElementById("nb-tb");
+const status = document.getElementById("nb-tb-status");
+const config = JSON.parse(root.dataset.config);
+
+function say(text) { status.textContent = text; }
+
+const started = performance.now();
+const worker = new Worker(new URL("tianbao-worker.js", import.meta.url), { type: "module" });
+const pending = new Map();
+let nextId = 0;
+let markReady, markFailed;
+const engineReady = new Promise((resolve, reject) => { markReady = resolve; markFailed = reject; });
+
+worker.onmessage = ({ data }) => {
+  if (data.progress) say(data.progress);
+  if (data.timing) window.nianbaoTiming = data.timing;
+  if (data.ready) {
+    say(`检查引擎已就绪（${((performance.now() - started) / 1000).toFixed(1)} 秒）：填写时逐项核验。`);
+    markReady(true);
+  }
+  if (data.failed) {
+    say(`检查引擎未能加载：${data.failed}（表格仍可填写，草稿仍会保存）`);
+    markFailed(new Error(data.failed));
+  }
+  const waiting = data.id !== undefined && pending.get(data.id);
+  if (waiting) {
+    pending.delete(data.id);
+    if (data.error !== undefined) waiting.reject(new Error(data.error));
+    else waiting.resolve(data.value);
+  }
+};
+
+function call(name, ...args) {
+  // Plain values both ways (structured clone): no Python object reaches the page.
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, name, args });
+  });
+}
+
+window.nianbao = {
+  ready: engineReady,
+  check(files) { return call("check", files); },
+  importText(text, options = {}) {
+    const { agency, year, name = null, region = null } = options;
+    return call("import_text", text, agency, Number(year), name, region);
+  },
+  formFiles(state) { return call("form_files", state); },
+};
+
+// -- the form ------------------------------------------------------------------------------
+
+const field = (name) => root.querySelector(`[name="${name}"]`);
+const editions = [...root.querySelectorAll(".nb-tb-edition")];
+const narrative = document.getElementById("nb-tb-narrative");
+
+function currentEdition() {
+  const year = Number(field("year").value);
+  return editions.find((s) => year >= Number(s.dataset.first) && (!s.dataset.last || year <= Number(s.dataset.last)));
+}
+
+function showEdition() {
+  const shown = currentEdition();
+  editions.forEach((s) => { s.hidden = s !== shown; });
+  return shown;
+}
+
+function state() {
+  const section = currentEdition();
+  const cells = {};
+  if (section) {
+    for (const input of section.querySelectorAll("input[data-cell]")) {
+      const [tid, row, i] = input.dataset.cell.split(".");
+      ((cells[tid] ??= {})[row] ??= [])[Number(i)] = input.dataset.uncertain ? { uncertain: input.value } : input.value;
+    }
+  }
+  const meta = {};
+  for (const name of ["title", "published", "source_url", "index_no", "doc_no"]) meta[name] = field(name).value;
+  return {
+    agency: field("agency").value.trim(), year: Number(field("year").value), name: field("name").value.trim(),
+    region: field("region").value.trim(), meta, cells, narrative: narrative.value, acknowledged: draftAcks,
+    headers: draftHeaders,
+  };
+}
+
+let draftAcks = [];
+let draftHeaders = {};
+
+function saveDraft() {
+  const s = state();
+  s.allCells = {};
+  s.uncertainCells = [];
+  for (const input of root.querySelectorAll("input[data-cell]")) {
+    if (input.value) s.allCells[input.id] = input.value;
+    if (input.dataset.uncertain) s.uncertainCells.push(input.id);
+  }
+  localStorage.setItem(DRAFT, JSON.stringify(s));
+}
+
+function loadDraft() {
+  const saved = JSON.parse(localStorage.getItem(DRAFT) || "null");
+  if (!saved) return;
+  for (const name of ["agency", "year", "name", "region"]) field(name).value = saved[name] || "";
+  for (const [name, value] of Object.entries(saved.meta || {})) field(name).value = value || "";
+  for (const [id, value] of Object.entries(saved.allCells || {})) {
+    const input = document.getElementById(id);
+    if (input) input.value = value;
+  }
+  for (const id of saved.uncertainCells || []) {
+    const input = document.getElementById(id);
+    if (input) input.dataset.uncertain = "1";
+  }
+  narrative.value = saved.narrative || "";
+  draftAcks = saved.acknowledged || [];
+  draftHeaders = saved.headers || {};
+}
+
+async function fillFromFiles(files) {
+  // The engine reads the files back (the cells as written, an uncertain one as {uncertain}).
+  const filled = await call("form_state", files);
+  applyState(filled);
+}
+
+function applyState(filled) {
+  const section = currentEdition();
+  for (const [name, value] of Object.entries(filled.meta || {})) field(name).value = value;
+  for (const input of section.querySelectorAll("input[data-cell]")) { input.value = ""; delete input.dataset.uncertain; }
+  for (const [tid, rows] of Object.entries(filled.cells || {})) {
+    for (const [row, values] of Object.entries(rows)) {
+      values.forEach((value, i) => {
+        const input = section.querySelector(`input[data-cell="${tid}.${row}.${i}"]`);
+        if (!input) return;
+        if (value && typeof value === "object") { input.value = value.uncertain; input.dataset.uncertain = "1"; }
+        else input.value = value;
+      });
+    }
+  }
+  narrative.value = filled.narrative || narrative.value;
+  draftHeaders = filled.headers || {};
+  draftAcks = filled.acknowledged || [];
+}
+
+// Spreadsheet keys: Enter and the arrows move like a spreadsheet; Tab as usual.
+function move(input, dRow, dCol) {
+  const cell = input.closest("td");
+  const row = cell.parentElement;
+  const rows = [...row.closest("table").querySelectorAll("tr")].filter((r) => r.querySelector("input"));
+  const inputs = [...row.querySelectorAll("input")];
+  const col = inputs.indexOf(input);
+  const target = dRow ? rows[rows.indexOf(row) + dRow] : row;
+  const next = target && [...target.querySelectorAll("input")][Math.min(col + dCol, 99)];
+  if (next) { next.focus(); next.select(); }
+}
+
+root.addEventListener("keydown", (event) => {
+  const input = event.target;
+  if (!input.matches || !input.matches("input[data-cell]")) return;
+  const keys = { Enter: [1, 0], ArrowDown: [1, 0], ArrowUp: [-1, 0] };
+  if (keys[event.key]) { event.preventDefault(); move(input, ...keys[event.key]); }
+  else if (event.key === "ArrowRight" && input.selectionStart === input.value.length) move(input, 0, 1);
+  else if (event.key === "ArrowLeft" && input.selectionStart === 0) move(input, 0, -1);
+});
+
+// A block copied from Word or Excel: rows by line, cells by tab.
+root.addEventListener("paste", (event) => {
+  const input = event.target;
+  if (!input.matches || !input.matches("input[data-cell]")) return;
+  const text = event.clipboardData.getData("text/plain").replace(/\r/g, "").replace(/\n$/, "");
+  if (!text.includes("\t") && !text.includes("\n")) return;
+  event.preventDefault();
+  const rows = [...input.closest("table").querySelectorAll("tr")].filter((r) => r.querySelector("input"));
+  let r = rows.indexOf(input.closest("tr"));
+  const c = [...input.closest("tr").querySelectorAll("input")].indexOf(input);
+  for (const line of text.split("\n")) {
+    const inputs = rows[r] ? [...rows[r].querySelectorAll("input")] : [];
+    line.split("\t").forEach((value, j) => { if (inputs[c + j]) inputs[c + j].value = value.trim(); });
+    r += 1;
+  }
+  changed();
+});
+
+let timer = null;
+let latestFiles = null;
+
+function changed() {
+  showEdition();
+  saveDraft();
+  clearTimeout(timer);
+  timer = setTimeout(runCheck, 300);
+}
+
+function showProblems(problems) {
+  for (const old of root.querySelectorAll(".nb-tb-flag")) old.remove();
+  for (const td of root.querySelectorAll("td.nb-flag")) td.classList.remove("nb-flag", "nb-flag-error", "nb-flag-warning", "nb-flag-info");
+  const list = document.getElementById("nb-tb-problems");
+  list.replaceChildren();
+  const section = currentEdition();
+  for (const p of problems) {
+    if (p.rule === "BLANK") continue; // a blank cell is allowed; the table shows it as blank
+    const item = document.createElement("li");
+    item.className = `nb-tb-problem nb-level-${p.level}`;
+    item.dataset.rule = p.rule;
+    item.textContent = p.text;
+    list.append(item);
+    const td = p.cell && section && section.querySelector(`td[data-cell="${p.cell}"]`);
+    if (td) {
+      td.classList.add("nb-flag", `nb-flag-${p.acknowledged ? "ack" : p.level}`);
+      const note = document.createElement("span");
+      note.className = "nb-tb-flag";
+      note.dataset.rule = p.rule;
+      note.textContent = `${p.rule}：${p.text.split("] ").slice(1).join("] ")}`;
+      td.append(note);
+      td.querySelector("input").setAttribute("aria-invalid", p.level === "error" ? "true" : "false");
+    }
+  }
+}
+
+async function runCheck() {
+  const s = state();
+  if (!s.agency || !s.year || !currentEdition()) return;
+  try {
+    const answer = await call("form_check", s);
+    latestFiles = answer.files;
+    showProblems(answer.problems);
+  } catch (err) {
+    say(err.message);
+  }
+}
+
+function download(path, text) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+  link.download = path.split("/").pop();
+  link.dataset.path = path;
+  link.textContent = path;
+  return link;
+}
+
+document.getElementById("nb-tb-download").addEventListener("click", async () => {
+  const s = state();
+  const files = await window.nianbao.formFiles(s);
+  latestFiles = files;
+  const list = document.getElementById("nb-tb-files");
+  list.replaceChildren();
+  for (const [path, text] of Object.entries(files)) {
+    const item = document.createElement("li");
+    const link = download(path, text);
+    item.append(link);
+    list.append(item);
+    link.click();
+  }
+  if (config.repo) {
+    const handoff = document.getElementById("nb-tb-handoff");
+    const folder = `reports/${s.agency}`;
+    document.getElementById("nb-tb-handoff-link").href = `${config.repo.replace(/\/$/, "")}/upload/main/${folder}`;
+    handoff.hidden = false;
+  }
+});
+
+document.getElementById("nb-tb-discard").addEventListener("click", () => {
+  localStorage.removeItem(DRAFT);
+  location.reload();
+});
+
+document.getElementById("nb-tb-import").addEventListener("click", async () => {
+  const out = document.getElementById("nb-tb-import-result");
+  const s = state();
+  try {
+    const files = await window.nianbao.importText(document.getElementById("nb-tb-fulltext").value,
+      { agency: s.agency, year: s.year, name: s.name || "待填写", region: s.region || "待填写" });
+    showEdition();
+    await fillFromFiles(files);
+    out.textContent = "已按原文填入，请逐格核对。";
+    changed();
+  } catch (err) {
+    out.textContent = `无法识别：${err.message}`;
+  }
+});
+
+loadDraft();
+showEdition();
+root.addEventListener("input", (event) => {
+  // A cell the editor typed into is theirs now: no longer the importer's uncertain reading.
+  if (event.target.dataset && event.target.dataset.uncertain) delete event.target.dataset.uncertain;
+  changed();
+});
+runCheck();

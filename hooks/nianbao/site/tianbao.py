@@ -1,0 +1,121 @@
+"""The 填报 page: fill in, check and hand in a report with nothing installed.
+
+One page for the whole site (nothing per report). Its form is made here from the edition specs
+with the report page's own table layout (render.py: the same header tree, merged headers, row
+labels and ids), each data cell an input. The checking, importing and file writing run in the
+browser with the package's own Python (editing/browser.py, shipped by scale/engine.py); the page's
+script (docs/javascripts/tianbao.js) only moves text between the form and that Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from markupsafe import escape
+
+from ..core import editions
+from ..core.model import Cell, Report
+from .render import render_table
+from .urls import Blocks, Page, SiteInfo
+
+TIANBAO_PAGE = "tianbao.md"
+META_FIELDS = [("title", "标题", "text"), ("published", "发布日期", "date"), ("source_url", "来源链接", "url"),
+               ("index_no", "索引号", "text"), ("doc_no", "文号", "text")]
+
+
+def tianbao_page(site: SiteInfo | None = None) -> Page:
+    site = site or SiteInfo()
+    blocks = Blocks()
+    token = blocks.add(functools.partial(form_html, site.repo))
+    text = "\n".join([
+        "---", "title: 填写、检查和提交报告", "---", "",
+        "# 填写、检查和提交报告", "",
+        "在浏览器中按原文填写本机构的年度报告：统计表逐格填写或从 Word、Excel 粘贴，也可以粘贴报告全文自动识别。"
+        "填写时按与 `nianbao check` 相同的规则逐项核验，问题显示在相应单元格旁。填好后下载文件，"
+        "提交到报告仓库（见[编辑指南](guide.md)）。草稿保存在本浏览器中，不会上传到任何地方。", "",
+        token, ""])
+    return Page(TIANBAO_PAGE, text, in_nav=False, blocks=blocks)
+
+
+def blank_report(edition) -> tuple[Report, dict[tuple[int, int], tuple[str, str, int]]]:
+    """A report of empty cells, and where each cell is: (line, col) -> (table, row, column index)."""
+    tables, where = {}, {}
+    line = 0
+    for tid, table in edition.tables.items():
+        rows = {}
+        for row in table.rows:
+            line += 1
+            rows[row.id] = [Cell(None, "", line, i + 1) for i in range(len(table.columns_of(row.id)))]
+            for i in range(len(rows[row.id])):
+                where[(line, i + 1)] = (tid, row.id, i)
+        tables[tid] = rows
+    report = Report(agency="", year=edition.first_year, edition=edition, path="", md_path="", meta={},
+                    tables=tables, headers={}, acknowledged={}, marks={})
+    return report, where
+
+
+def input_cell(where: dict, edition_id: str):
+    def cell(value: Cell, headers: list[str], flags: dict, colspan: int = 1) -> str:
+        tid, row, i = where[(value.line, value.col)]
+        span = f' colspan="{colspan}"' if colspan > 1 else ""
+        name = f"{tid}.{row}.{i}"
+        return (f'<td{span} headers="{" ".join(headers)}" class="nb-num nb-in" data-cell="{name}">'
+                f'<input inputmode="numeric" autocomplete="off" data-cell="{name}" '
+                f'aria-labelledby="{" ".join(reversed(headers))}" id="in-{edition_id}-{tid}-{row}-{i}"></td>')
+    return cell
+
+
+@functools.cache
+def edition_form(edition_id: str) -> str:
+    edition = editions.get(edition_id)
+    report, where = blank_report(edition)
+    last = edition.last_year or ""
+    parts = [f'<section class="nb-tb-edition" data-edition="{edition_id}" data-first="{edition.first_year}" '
+             f'data-last="{last}" hidden>']
+    for tid in edition.tables:
+        parts.append(render_table(report, tid, cell=input_cell(where, edition_id)))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def form_html(repo: str | None) -> str:
+    ids = sorted(editions.all_editions())
+    narratives = {e: [f"{s['num']}、{s['title']}" for s in editions.get(e).sections] for e in ids}
+    config = json.dumps({"repo": repo or "", "sections": narratives}, ensure_ascii=False)
+    meta = "".join(f'<label>{escape(label)}<input name="{key}" type="{kind}" autocomplete="off"></label>'
+                   for key, label, kind in META_FIELDS)
+    return "\n".join([
+        f'<div id="nb-tb" data-config="{escape(config)}">',
+        '<p id="nb-tb-status" class="nb-tb-status" role="status">正在加载检查引擎（首次约需数秒）……表格可以先填写。</p>',
+        '<fieldset class="nb-tb-agency"><legend>机构与年度</legend>',
+        '<label>机构代码<input name="agency" required pattern="[a-z0-9][a-z0-9-]*" autocomplete="off" '
+        'placeholder="如 luoyuan-songshan"></label>',
+        '<label>年度<input name="year" type="number" min="2019" max="2100" required></label>',
+        '<label>机构全称（新机构填写）<input name="name" autocomplete="off"></label>',
+        '<label>所属地区（新机构填写）<input name="region" autocomplete="off" placeholder="如 福建省/福州市/罗源县"></label>',
+        "</fieldset>",
+        f'<fieldset class="nb-tb-meta"><legend>报告信息</legend>{meta}</fieldset>',
+        '<details class="nb-tb-paste"><summary>粘贴全文：从报告原文自动填写</summary>',
+        '<label for="nb-tb-fulltext">报告全文（从网页或 Word 复制）</label>',
+        '<textarea id="nb-tb-fulltext" rows="8"></textarea>',
+        '<button type="button" id="nb-tb-import" class="md-button">识别并填入</button>',
+        '<p id="nb-tb-import-result" role="status"></p></details>',
+        '<h2 id="biaoge">统计表</h2>',
+        '<p class="nb-tb-hint">原文空白的单元格保持空白（不要填 0）。可用 Tab、回车和方向键移动；从 Word 或 Excel '
+        "复制的一块单元格可以整块粘贴。</p>",
+        *[edition_form(e) for e in ids],
+        '<h2 id="zhengwen">正文</h2>',
+        '<label for="nb-tb-narrative">正文（Markdown：前言、一、五、六部分按原文粘贴在各标题之下）</label>',
+        '<textarea id="nb-tb-narrative" rows="16"></textarea>',
+        '<h2 id="jianyan">核验结果</h2>',
+        '<ul id="nb-tb-problems" aria-live="polite"></ul>',
+        '<h2 id="tijiao">下载与提交</h2>',
+        '<p><button type="button" id="nb-tb-download" class="md-button md-button--primary">下载报告文件</button> '
+        '<button type="button" id="nb-tb-discard" class="md-button">放弃草稿</button></p>',
+        '<ul id="nb-tb-files"></ul>',
+        '<p id="nb-tb-handoff" hidden>下载后，在报告仓库中打开 <a id="nb-tb-handoff-link" href="#">本机构的目录</a>，'
+        "上传这些文件并提交拉取请求。</p>",
+        "</div>",
+        '<script type="module" src="../javascripts/tianbao.js"></script>',
+    ])

@@ -1,0 +1,285 @@
+"""The 填报 page (tianbao/) in Chromium: the package's own Python run by Pyodide answers exactly as
+the CLI does, and the form writes the files `nianbao fmt` would."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import random
+import re
+import shutil
+import sys
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import sync_playwright
+
+from test_browser import CHROMIUM, FLAGS, QuietHandler
+from test_site import REPO, build, make_project
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+from nianbao.cli import main as cli  # noqa: E402
+
+SAMPLES = REPO / "tests" / "fixtures" / "samples"  # copies of shared/samples
+REPO_URL = "https://example.org/nianbao/reports-repo"
+SEED = REPO / "reports" / "luoyuan-songshan"
+NAMES = {"huaian-shizhengfu": "淮安市人民政府", "luoyuan-songshan": "罗源县松山镇人民政府", "pingtan": "平潭综合实验区管理委员会"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    assert (REPO / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file(), \
+        "Pyodide is missing: run the test command `bash tests/run.sh`, which installs it with npm ci"
+    project = make_project(tmp_path_factory.mktemp("tianbao"))
+    (project / "node_modules").symlink_to(REPO / "node_modules")  # as `npm ci` installed it in the repo
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"repo_url: {REPO_URL}\n", encoding="utf-8")
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    handler = functools.partial(QuietHandler, directory=str(project / "site"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def engine(browser, server):
+    """One page with the engine loaded, for the equivalence tests."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + "tianbao/")
+    page.evaluate("nianbao.ready")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def cli_lines(repo: Path, *args: str, monkeypatch) -> list[str]:
+    monkeypatch.chdir(repo)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        cli(list(args))
+    return out.getvalue().splitlines()
+
+
+def folder_files(folder: Path) -> dict[str, str]:
+    return {f"reports/{folder.name}/{p.name}": p.read_text(encoding="utf-8")
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+# -- planted errors --------------------------------------------------------------------------
+
+def plant(path: Path, rng: random.Random) -> None:
+    """One editor's mistake in a report YAML: a wrong number, a word or a full-width digit in a
+    cell, a date past the deadline, a negative, a duplicated key, a broken line."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    rows = [i for i, line in enumerate(lines) if re.match(r"^  [a-z_0-9]+: +\[", line)]
+    i = rng.choice(rows)
+    kind = rng.randrange(7)
+    if kind == 0:
+        lines[i] = re.sub(r"\b(\d+)\b", lambda m: str(int(m.group(1)) + rng.randint(1, 9)), lines[i], count=1)
+    elif kind == 1:
+        lines[i] = re.sub(r"\[(\d+)", "[若干", lines[i], count=1)
+    elif kind == 2:
+        lines[i] = re.sub(r"\[(\d)", lambda m: "[" + chr(ord("０") + int(m.group(1))), lines[i], count=1)
+    elif kind == 3:
+        lines = [re.sub(r"^published: \d{4}", lambda m: f"published: {int(m.group(0)[-4:]) + 1}", line)
+                 for line in lines]
+    elif kind == 4:
+        lines[i] = re.sub(r"\[(\d+)", "[-3", lines[i], count=1)
+    elif kind == 5:
+        lines.insert(i + 1, lines[i])
+    else:
+        lines[i] = lines[i].replace("]", "", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_check_answers_exactly_as_the_cli_for_samples_and_planted_errors(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_CACHE", "off")
+    monkeypatch.setenv("NIANBAO_JOBS", "1")
+    reports = tmp_path / "reports"
+    shutil.copytree(REPO / "reports", reports)
+    generated = tmp_path / "generated"
+    assert generate(generated, 220, seed=7, problem_share=0.3) == 220
+    rng = random.Random(30)
+    for path in sorted(generated.rglob("20*.yml")):
+        if rng.random() < 0.8:
+            plant(path, rng)
+    for folder in generated.iterdir():
+        shutil.move(str(folder), reports / folder.name)
+    folders = sorted(p for p in reports.iterdir() if p.is_dir())
+    rules, differ = set(), []
+    for folder in folders:
+        expected = cli_lines(tmp_path, "check", f"reports/{folder.name}", monkeypatch=monkeypatch)[:-1]  # no summary
+        got = engine.evaluate("f => nianbao.check(f)", folder_files(folder))
+        differ += [(a, b) for a, b in zip(got, expected) if a != b] + ([(folder.name, "count")] if len(got) != len(expected) else [])
+        rules |= {m.group(1) for line in got for m in [re.search(r"\[([A-Z0-9-]+)\]", line)] if m}
+    assert differ == []
+    assert len(folders) >= 45
+    # The planted mistakes reach the rules they are for (and the syntax errors the same message).
+    for rule in ("T3-BAL", "TX-NUM", "DEADLINE", "FMT-YAML", "BLANK", "XY-CARRY"):
+        assert rule in rules, sorted(rules)
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.txt")))
+def test_import_text_writes_exactly_the_cli_files(engine, tmp_path, monkeypatch, sample):
+    monkeypatch.setenv("NIANBAO_CACHE", "off")
+    slug, year = re.fullmatch(r"(.+)-(\d{4})\.txt", sample).groups()
+    text = (SAMPLES / sample).read_text(encoding="utf-8")
+    (tmp_path / "原文.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: 年报\n", encoding="utf-8")  # an empty repo: import finds it
+    name = NAMES[slug]  # the agency the text names: import refuses another
+    cli_lines(tmp_path, "import", "原文.txt", "--agency", slug, "--year", year, "--name", name,
+              "--region", "福建省/福州市/罗源县", monkeypatch=monkeypatch)
+    expected = {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
+                for p in sorted((tmp_path / "reports").rglob("*")) if p.is_file()}
+    got = engine.evaluate("([t, o]) => nianbao.importText(t, o)",
+                          [text, {"agency": slug, "year": int(year), "name": name,
+                                  "region": "福建省/福州市/罗源县"}])
+    assert got == expected
+    assert set(got) == {f"reports/{slug}/agency.yml", f"reports/{slug}/{year}.yml", f"reports/{slug}/{year}.md"}
+
+
+def test_import_refusal_carries_the_cli_message(engine):
+    message = engine.evaluate("""() => nianbao.importText("只是一段话", {agency: "x-zhen", year: 2022, name: "某镇",
+        region: "福建省"}).then(() => "", e => e.message)""")
+    assert "这不像是 2019 年以后格式的年度报告" in message
+
+
+def expected_seed(tmp_path) -> str:
+    """The seed as `nianbao fmt` writes it, less the editor's own comment (a form has none)."""
+    folder = tmp_path / "reports" / "luoyuan-songshan"
+    shutil.copytree(SEED, folder)
+    text = (folder / "2019.yml").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    (folder / "2019.yml").write_text("\n".join(lines[:1] + lines[2:]), encoding="utf-8")
+    from nianbao.editing.fmt import format_file
+
+    outcome = format_file(folder / "2019.yml")
+    return outcome.text or (folder / "2019.yml").read_text(encoding="utf-8")
+
+
+def fill_seed(page, server) -> dict:
+    """The seed report typed into the form as an editor would: key by key, cell by cell."""
+    data = yaml.safe_load((SEED / "2019.yml").read_text(encoding="utf-8"))
+    page.goto(server + "tianbao/")
+    page.fill("[name=agency]", "luoyuan-songshan")
+    page.fill("[name=year]", "2019")
+    for key in ("title", "published"):
+        page.fill(f"[name={key}]", str(data[key]))
+    section = page.locator("section[data-edition=gov-2019]")
+    for tid in ("t2", "t3", "t4"):
+        for row, values in data[tid].items():
+            for i, value in enumerate(values):
+                if value is not None:
+                    section.locator(f"input[data-cell='{tid}.{row}.{i}']").fill(str(value))
+    page.fill("#nb-tb-narrative", (SEED / "2019.md").read_text(encoding="utf-8"))
+    return data
+
+
+def test_typed_seed_downloads_what_fmt_writes(page, server, tmp_path):
+    data = fill_seed(page, server)
+    page.evaluate("nianbao.ready")
+    state = page.evaluate("() => JSON.parse(localStorage.getItem('nianbao-tianbao-draft'))")
+    state["headers"] = data["headers"]  # printed headers differ from the format: recorded as the importer does
+    files = page.evaluate("s => nianbao.formFiles(s)", state)
+    assert files["reports/luoyuan-songshan/2019.yml"] == expected_seed(tmp_path)
+    assert files["reports/luoyuan-songshan/2019.md"] == (SEED / "2019.md").read_text(encoding="utf-8")
+    with page.expect_download() as download:
+        page.click("#nb-tb-download")
+    assert download.value.suggested_filename in ("2019.yml", "2019.md")
+
+
+def test_planted_error_shows_its_rule_next_to_the_cell(page, server):
+    fill_seed(page, server)
+    page.evaluate("nianbao.ready")
+    page.locator("section[data-edition=gov-2019] input[data-cell='t3.new_received.0']").fill("若干")
+    flag = page.locator("section[data-edition=gov-2019] td[data-cell='t3.new_received.0'] .nb-tb-flag")
+    flag.first.wait_for(timeout=20000)
+    rule, message = flag.first.inner_text().split("：", 1)
+    line = page.locator("#nb-tb-problems li", has_text=message).first.inner_text()
+    assert re.fullmatch(rf"reports/luoyuan-songshan/2019\.yml:\d+:\d+: error\[{rule}\] {re.escape(message)}", line)
+
+
+def test_reload_keeps_the_draft_and_discard_clears_it(page, server):
+    page.goto(server + "tianbao/")
+    page.fill("[name=agency]", "ceshi-zhen")
+    page.fill("[name=year]", "2022")
+    page.locator("section[data-edition=gov-2021] input[data-cell='t3.new_received.0']").fill("１２")
+    page.reload()
+    assert page.input_value("[name=agency]") == "ceshi-zhen"
+    assert page.locator("section[data-edition=gov-2021]").is_visible()
+    assert page.input_value("section[data-edition=gov-2021] input[data-cell='t3.new_received.0']") == "１２"
+    page.click("#nb-tb-discard")
+    page.wait_for_load_state()
+    assert page.input_value("[name=agency]") == ""
+
+
+def test_handoff_points_at_the_agency_folder(page, server):
+    page.goto(server + "tianbao/")
+    page.fill("[name=agency]", "luoyuan-songshan")
+    page.fill("[name=year]", "2019")
+    page.evaluate("nianbao.ready")
+    with page.expect_download():
+        page.click("#nb-tb-download")
+    link = page.locator("#nb-tb-handoff-link")
+    assert link.get_attribute("href") == f"{REPO_URL}/upload/main/reports/luoyuan-songshan"
+
+
+def test_form_usable_at_once_and_nothing_requested_outside(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server + "tianbao/")
+    cell = page.locator("section[data-edition=gov-2021] input[data-cell='t3.new_received.0']")
+    page.fill("[name=year]", "2023")
+    cell.fill("7", timeout=2000)  # usable while the engine loads
+    assert "正在" in page.inner_text("#nb-tb-status") or "就绪" in page.inner_text("#nb-tb-status")
+    page.evaluate("nianbao.ready")
+    assert "就绪" in page.inner_text("#nb-tb-status")
+    assert [u for u in requests if not u.startswith(server) and not u.startswith(("data:", "blob:"))] == []
+    # The tables scroll inside the form at 390 px; the page itself does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_pasted_full_text_fills_the_form_and_keeps_uncertain_cells_uncertain(page, server):
+    page.goto(server + "tianbao/")
+    page.fill("[name=agency]", "pingtan")
+    page.fill("[name=year]", "2021")
+    page.fill("[name=name]", NAMES["pingtan"])
+    page.fill("[name=region]", "福建省/平潭综合实验区")
+    page.evaluate("nianbao.ready")
+    page.locator(".nb-tb-paste summary").click()
+    page.fill("#nb-tb-fulltext", (SAMPLES / "pingtan-2021.txt").read_text(encoding="utf-8"))
+    page.click("#nb-tb-import")
+    expect_text = page.locator("#nb-tb-import-result")
+    expect_text.filter(has_text="已按原文填入").wait_for(timeout=20000)
+    cell = page.locator("section[data-edition=gov-2021] input[data-cell='t2.normative_documents.0']")
+    assert cell.get_attribute("data-uncertain") == "1" and cell.input_value() == "693665"
+    flag = page.locator("section[data-edition=gov-2021] td[data-cell='t2.normative_documents.0'] .nb-tb-flag")
+    flag.first.wait_for(timeout=20000)
+    assert flag.first.inner_text().startswith("UNCERTAIN：")
+    assert page.input_value("[name=published]") == "2022-02-08"
