@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 
 from nianbao.core.check import check_path
 from nianbao.core.markup import MAX_BYTES, plain_text
@@ -82,7 +83,7 @@ def test_plain_report_markup_and_code_are_fine():
     text = ("## 一、总体情况\n\n第<sup>2</sup>项<br>换行，**加粗**，[政府网站](https://www.gov.cn)。\n\n"
             "<table><tr><td colspan=\"2\">表</td></tr></table>\n\n`<script>` 在代码中只是文字。\n\n"
             "```\n<script>alert(1)</script>\n```\n\n<!-- 编辑说明：按原文粘贴 -->\n\n[邮件](mailto:a@b.cn)、"
-            '<span class="note" id="fu-1" title="注">注</span>\n')
+            '<span id="fu-1" title="注">注</span>\n')
     assert located(text) == []
 
 
@@ -133,3 +134,26 @@ def test_page_cleaner_keeps_tables_and_drops_active_content():
 def test_search_text_is_the_words_the_page_shows():
     text = "## 一、总体情况\n\n见[政府网站](https://www.gov.cn)，<b>加粗</b>。\n\n{{ t3 }}\n\n<table><tr><td>单元格</td></tr></table>\n"
     assert plain_text(text).split("\n") == ["一、总体情况", "见政府网站，加粗。", "单元格"]
+
+
+@pytest.mark.parametrize("scheme", ["javascript:x", "vbscript:x", "data:text/html,x", "JAVASCRIPT:x", "file:///etc"])
+@pytest.mark.parametrize("where", ["", "> ", "- "])
+def test_what_the_check_reads_is_what_the_page_parses(scheme, where):
+    # A refused destination makes a reference definition for a parser that accepts every link
+    # (the one that locates MD-URL) and a paragraph on the page: the HTML in its "title" is on
+    # the page, so the check must see it there.
+    text = (f"# 一、总体情况\n\n{where}[r]: {scheme} (t <pre class=\"mermaid\" id=\"mermaid\">graph</pre> "
+            "<h1>大标题</h1>)\n\n正文。\n")
+    problems = located(text)
+    assert ("MD-HTML", 3) in {(rule, line) for rule, line, _ in problems}
+    page = BeautifulSoup("".join(part.html for part in blocks(text, set())[0]), "html.parser")
+    assert page.find("pre") is None and len(page.find_all("h1")) == 1 and page.select(".mermaid") == []
+    assert '<pre class="mermaid"' in page.get_text()  # shown as the text it is
+
+
+def test_narrative_classes_never_reach_the_page():
+    # The theme's classes hide (headerlink), move or script (mermaid) what an editor writes.
+    text = '正文<span class="headerlink">隐藏的话</span>，<b class="md-typeset__scrollwrap MsoNormal">粗</b>\n'
+    page = BeautifulSoup("".join(part.html for part in blocks(text, set())[0]), "html.parser")
+    assert "隐藏的话" in page.get_text() and page.select("[class]") == []
+    assert [rule for rule, _, _ in located(text)] == ["MD-HTML", "MD-HTML"]

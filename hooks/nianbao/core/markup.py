@@ -133,18 +133,29 @@ class Piece:
 
 
 def pieces(text: str) -> list[Piece]:
-    """Every raw HTML piece, link and image of a narrative (the check's parse)."""
+    """Every raw HTML piece, link and image of a narrative as the page parses it, and the links
+    and images the page leaves as text because their destination is refused (javascript: …): an
+    editor is told about those where they stand, although the page shows no link."""
     lines = text.split("\n")
-    found: list[Piece] = []
-    for block in checking_parser().parse(text):
-        if block.type == "html_block" and block.map:
-            found.append(Piece("html", block, lines, block.map[0], block.content, 0))
+    found = list(_pieces(parser(), text, lines, ("html", "link", "image")))
+    # Only to locate refused destinations: the lenient parse may differ elsewhere (a refused
+    # destination makes a reference definition there and a paragraph on the page), so nothing
+    # else is read from it.
+    page = parser()
+    found += [piece for piece in _pieces(checking_parser(), text, lines, ("link", "image"))
+              if not page.validateLink(str(piece.token.attrs.get("href" if piece.kind == "link" else "src", "")))]
+    return found
+
+
+def _pieces(md: MarkdownIt, text: str, lines: list[str], kinds: tuple[str, ...]):
+    for block in md.parse(text):
+        if block.type == "html_block" and block.map and "html" in kinds:
+            yield Piece("html", block, lines, block.map[0], block.content, 0)
         elif block.type == "inline" and block.children and block.map:
             for token in walk(block.children):
                 kind = {"html_inline": "html", "link_open": "link", "image": "image"}.get(token.type)
-                if kind is not None:
-                    found.append(Piece(kind, token, lines, block.map[0], block.content, token.meta.get("offset", 0)))
-    return found
+                if kind in kinds:
+                    yield Piece(kind, token, lines, block.map[0], block.content, token.meta.get("offset", 0))
 
 
 def walk(tokens: list[Token]):
