@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from nianbao.core.check import check_path
-from nianbao.core.markup import MAX_BYTES, plain_text
+from nianbao.core.markup import MAX_BYTES, MAX_LINES, plain_text
 from nianbao.core.safety import check_markdown, clean_html, url_is_unsafe
 from nianbao.site.narrative import blocks
 
@@ -89,6 +89,17 @@ def test_plain_report_markup_and_code_are_fine():
 
 def test_an_oversized_narrative_is_one_located_error_and_is_not_parsed():
     assert located("[" * (MAX_BYTES + 1)) == [("FMT-MD", 1, 1)]
+
+
+@pytest.mark.parametrize("line", ["# 一\n", "段落\n\n", "- 项\n", "> 引\n", "\n"])
+def test_a_narrative_of_too_many_lines_is_refused_at_the_first_line_past_the_limit(line):
+    # 120,000 one-line headings took the build 27 s: every block costs the page and its contents.
+    text = "前言\n" + line * (MAX_LINES // line.count("\n") + 10)
+    started = time.process_time()
+    assert located(text) == [("FMT-MD", MAX_LINES + 1, 1)]
+    assert blocks(text, set())[0][0].html.startswith('<pre class="nb-unparsed">')
+    assert time.process_time() - started < 0.5
+    assert located("前言\n" * (MAX_LINES - 1) + "结束") == []
 
 
 def test_unended_link_destinations_are_refused_before_the_parser_reads_them():

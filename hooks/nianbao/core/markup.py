@@ -26,6 +26,9 @@ MARKUP_CHARACTER = re.compile(r"[\[\]<>*_`|&!]")
 # Characters the parser may read while looking for the ends of link destinations (a real report: a few thousand).
 MAX_LINK_SCAN = 2_000_000
 LINK_SCAN = re.compile(r"\]\(|[\x00-\x20\x7f]")
+# Lines: each may be a block (a heading, a paragraph), and every block costs the page and its
+# table of contents; the longest real narrative has under 100 lines.
+MAX_LINES = 5_000
 MAX_NESTING = 20  # blockquotes and lists inside each other; deeper ones stay text
 
 # Inline rules whose tokens the check must locate.
@@ -73,6 +76,11 @@ def over_limits(text: str) -> tuple[int, str] | None:
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
         return 0, f"正文文件过大（{size:,} 字节，上限 {MAX_BYTES:,} 字节），请只保留报告正文"
+    if text.count("\n", 0, len(text)) >= MAX_LINES:
+        at = -1
+        for _ in range(MAX_LINES):
+            at = text.index("\n", at + 1)
+        return at + 1, f"正文超过 {MAX_LINES:,} 行，无法作为报告正文检查；请只保留报告正文"
     overflow = markup_overflow(text)
     if overflow is not None:
         return overflow, (f"正文中的标记符号（[ ] < > * _ ` | & !）超过 {MAX_MARKUP:,} 个，"
