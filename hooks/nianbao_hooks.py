@@ -14,6 +14,7 @@ def on_startup(command, dirty=False, **kwargs):
 
 def on_config(config, **kwargs):
     adapter.pin_build_date(config)
+    adapter.own_heading_ids(config)
 
 
 def on_pre_build(config, **kwargs):

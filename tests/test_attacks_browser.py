@@ -40,6 +40,7 @@ PIECES = [
     "content=0;url=https://evil.example/", "<b>", "</b>", "<br>", "<sup>2</sup>", "<iframe", "<svg", "<img",
     "<textarea>", "<title>", "<style>", "<noscript>", "<xmp>", "<plaintext>", "<math>", "<base href=",
     "正文", "一、总体情况", "&lt;", "&", "\\", "*", "_", "§§nianbao-block-0§§", "<p>", "</p>",
+    "class=note", "class=headerlink", "<pre class=mermaid>", "[r]: javascript:x (t ", "[r]: https://a (t ", "<h1>",
 ]
 
 COLLECT = """(html) => {
@@ -104,7 +105,15 @@ ATTACKS = {
     "links": ("[点击](javascript:window.pwned=1) [又一个](&#106;avascript:window.pwned=2) "
               "[再一个](< javascript:window.pwned=3>) <span id=\"__config\">{}</span>\n\n"
               "> [引用][r]\n>\n> [r]: javascript:window.pwned=4\n"),
+    # A definition only to a parser that accepts javascript: and a paragraph on the page, its
+    # "title" holding HTML: Material loads mermaid from unpkg for a <pre class="mermaid">.
+    "divergence": ('[r]: javascript:x (t <pre class="mermaid" id="mermaid">graph TD; A-->B</pre> '
+                   '<h1>假标题</h1>)\n\n正文。\n'),
+    # The theme's own classes hide (headerlink) or restyle what an editor writes.
+    "classes": '正文<span class="headerlink">藏起来的话</span><span class="md-header">假页头</span>\n',
 }
+# Report titles print as the page's <h1>; its id must not become the theme's config element.
+TITLES = {"divergence": "__config", "classes": "check"}
 
 UNCHECKED = """
 import sys
@@ -123,6 +132,7 @@ def hostile_site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("attacks"), seed=False)
     for i, (name, narrative) in enumerate(ATTACKS.items()):
         data = report_data(slug=f"town-{name}", year=2022)
+        data["title"] = TITLES.get(name, data["title"])
         if name == "block":
             data["attachments"] = [{"title": "原文", "url": "files/2022-original.pdf"}]
         path = write_report(project / "reports", data, narrative=narrative)
@@ -175,4 +185,17 @@ def test_the_toc_payload_is_shown_as_the_text_it_is(browser, hostile_site):  # n
     assert heading.get_attribute("id") == "h-1"
     assert heading.inner_text().startswith("附件说明 {: id='x\"><meta/@ http-equiv=refresh")
     assert page.locator("meta[http-equiv=refresh]").count() == 0
+    page.close()
+
+
+def test_hidden_or_theme_styled_narrative_text_is_visible(browser, hostile_site):  # noqa: F811
+    base, site = hostile_site
+    page = browser.new_page()
+    page.goto(f"{base}town-classes/2022/")
+    assert page.get_by_text("藏起来的话").is_visible() and page.get_by_text("假页头").is_visible()
+    assert page.locator("article [class~=headerlink], article [class~=md-header]").count() == 0
+    page.goto(f"{base}town-divergence/2022/")
+    assert page.locator("article pre, #mermaid").count() == 0
+    [h1] = page.locator("h1").evaluate_all("hs => hs.map(h => h.id)")
+    assert h1.startswith("nb-") and page.evaluate("JSON.parse(document.getElementById('__config').textContent).base")
     page.close()

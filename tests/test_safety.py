@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from bs4 import BeautifulSoup
 
 from nianbao.core.check import check_path
-from nianbao.core.markup import MAX_BYTES, plain_text
+from nianbao.core.markup import MAX_BYTES, MAX_LINES, plain_text
 from nianbao.core.safety import check_markdown, clean_html, url_is_unsafe
 from nianbao.site.narrative import blocks
 
@@ -82,12 +83,23 @@ def test_plain_report_markup_and_code_are_fine():
     text = ("## 一、总体情况\n\n第<sup>2</sup>项<br>换行，**加粗**，[政府网站](https://www.gov.cn)。\n\n"
             "<table><tr><td colspan=\"2\">表</td></tr></table>\n\n`<script>` 在代码中只是文字。\n\n"
             "```\n<script>alert(1)</script>\n```\n\n<!-- 编辑说明：按原文粘贴 -->\n\n[邮件](mailto:a@b.cn)、"
-            '<span class="note" id="fu-1" title="注">注</span>\n')
+            '<span id="fu-1" title="注">注</span>\n')
     assert located(text) == []
 
 
 def test_an_oversized_narrative_is_one_located_error_and_is_not_parsed():
     assert located("[" * (MAX_BYTES + 1)) == [("FMT-MD", 1, 1)]
+
+
+@pytest.mark.parametrize("line", ["# 一\n", "段落\n\n", "- 项\n", "> 引\n", "\n"])
+def test_a_narrative_of_too_many_lines_is_refused_at_the_first_line_past_the_limit(line):
+    # 120,000 one-line headings took the build 27 s: every block costs the page and its contents.
+    text = "前言\n" + line * (MAX_LINES // line.count("\n") + 10)
+    started = time.process_time()
+    assert located(text) == [("FMT-MD", MAX_LINES + 1, 1)]
+    assert blocks(text, set())[0][0].html.startswith('<pre class="nb-unparsed">')
+    assert time.process_time() - started < 0.5
+    assert located("前言\n" * (MAX_LINES - 1) + "结束") == []
 
 
 def test_unended_link_destinations_are_refused_before_the_parser_reads_them():
@@ -133,3 +145,26 @@ def test_page_cleaner_keeps_tables_and_drops_active_content():
 def test_search_text_is_the_words_the_page_shows():
     text = "## 一、总体情况\n\n见[政府网站](https://www.gov.cn)，<b>加粗</b>。\n\n{{ t3 }}\n\n<table><tr><td>单元格</td></tr></table>\n"
     assert plain_text(text).split("\n") == ["一、总体情况", "见政府网站，加粗。", "单元格"]
+
+
+@pytest.mark.parametrize("scheme", ["javascript:x", "vbscript:x", "data:text/html,x", "JAVASCRIPT:x", "file:///etc"])
+@pytest.mark.parametrize("where", ["", "> ", "- "])
+def test_what_the_check_reads_is_what_the_page_parses(scheme, where):
+    # A refused destination makes a reference definition for a parser that accepts every link
+    # (the one that locates MD-URL) and a paragraph on the page: the HTML in its "title" is on
+    # the page, so the check must see it there.
+    text = (f"# 一、总体情况\n\n{where}[r]: {scheme} (t <pre class=\"mermaid\" id=\"mermaid\">graph</pre> "
+            "<h1>大标题</h1>)\n\n正文。\n")
+    problems = located(text)
+    assert ("MD-HTML", 3) in {(rule, line) for rule, line, _ in problems}
+    page = BeautifulSoup("".join(part.html for part in blocks(text, set())[0]), "html.parser")
+    assert page.find("pre") is None and len(page.find_all("h1")) == 1 and page.select(".mermaid") == []
+    assert '<pre class="mermaid"' in page.get_text()  # shown as the text it is
+
+
+def test_narrative_classes_never_reach_the_page():
+    # The theme's classes hide (headerlink), move or script (mermaid) what an editor writes.
+    text = '正文<span class="headerlink">隐藏的话</span>，<b class="md-typeset__scrollwrap MsoNormal">粗</b>\n'
+    page = BeautifulSoup("".join(part.html for part in blocks(text, set())[0]), "html.parser")
+    assert "隐藏的话" in page.get_text() and page.select("[class]") == []
+    assert [rule for rule, _, _ in located(text)] == ["MD-HTML", "MD-HTML"]

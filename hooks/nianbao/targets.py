@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core import project
-from .core.load import LINK, YEAR_FILE, display_path
+from .core.load import LINK, first_link, YEAR_FILE, display_path
 
 
 class UsageError(Exception):
@@ -80,7 +80,7 @@ def target_of(path: Path, command: str) -> Target:
     if not path.exists():
         raise UsageError(f"找不到“{path}”（{accepts}）")
     # Resolved through a link, a path would name files anywhere on the machine (load.py refuses links too).
-    linked = next((p for p in ((path, path.parent) if path.is_file() else (path,)) if p.is_symlink()), None)
+    linked = first_link(*((path, path.parent) if path.is_file() else (path,)))
     if linked is not None:
         raise UsageError(f"“{linked}”{LINK}")
     resolved = path.resolve()

@@ -33,6 +33,11 @@ def reserved_slug(slug: str) -> bool:
 IGNORED = frozenset({".DS_Store", "Thumbs.db", ".gitkeep", "README.md"})
 ATTACHMENT_NAME = re.compile(r"^\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
 LINK = "是符号链接：报告目录中不能有链接（它可能指向仓库以外的文件，构建会把那里的内容发布出去），请换成文件本身"
+
+
+def first_link(*paths: Path) -> Path | None:
+    """The first of `paths` that is a symbolic link (what a command about to read or write them refuses)."""
+    return next((p for p in paths if p.is_symlink()), None)
 MAX_YAML_BYTES = 256_000  # a report's YAML is ~4 KB; a bound on what one file can cost the check
 
 

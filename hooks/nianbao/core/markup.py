@@ -26,6 +26,9 @@ MARKUP_CHARACTER = re.compile(r"[\[\]<>*_`|&!]")
 # Characters the parser may read while looking for the ends of link destinations (a real report: a few thousand).
 MAX_LINK_SCAN = 2_000_000
 LINK_SCAN = re.compile(r"\]\(|[\x00-\x20\x7f]")
+# Lines: each may be a block (a heading, a paragraph), and every block costs the page and its
+# table of contents; the longest real narrative has under 100 lines.
+MAX_LINES = 5_000
 MAX_NESTING = 20  # blockquotes and lists inside each other; deeper ones stay text
 
 # Inline rules whose tokens the check must locate.
@@ -73,6 +76,11 @@ def over_limits(text: str) -> tuple[int, str] | None:
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
         return 0, f"正文文件过大（{size:,} 字节，上限 {MAX_BYTES:,} 字节），请只保留报告正文"
+    if text.count("\n", 0, len(text)) >= MAX_LINES:
+        at = -1
+        for _ in range(MAX_LINES):
+            at = text.index("\n", at + 1)
+        return at + 1, f"正文超过 {MAX_LINES:,} 行，无法作为报告正文检查；请只保留报告正文"
     overflow = markup_overflow(text)
     if overflow is not None:
         return overflow, (f"正文中的标记符号（[ ] < > * _ ` | & !）超过 {MAX_MARKUP:,} 个，"
@@ -133,18 +141,29 @@ class Piece:
 
 
 def pieces(text: str) -> list[Piece]:
-    """Every raw HTML piece, link and image of a narrative (the check's parse)."""
+    """Every raw HTML piece, link and image of a narrative as the page parses it, and the links
+    and images the page leaves as text because their destination is refused (javascript: …): an
+    editor is told about those where they stand, although the page shows no link."""
     lines = text.split("\n")
-    found: list[Piece] = []
-    for block in checking_parser().parse(text):
-        if block.type == "html_block" and block.map:
-            found.append(Piece("html", block, lines, block.map[0], block.content, 0))
+    found = list(_pieces(parser(), text, lines, ("html", "link", "image")))
+    # Only to locate refused destinations: the lenient parse may differ elsewhere (a refused
+    # destination makes a reference definition there and a paragraph on the page), so nothing
+    # else is read from it.
+    page = parser()
+    found += [piece for piece in _pieces(checking_parser(), text, lines, ("link", "image"))
+              if not page.validateLink(str(piece.token.attrs.get("href" if piece.kind == "link" else "src", "")))]
+    return found
+
+
+def _pieces(md: MarkdownIt, text: str, lines: list[str], kinds: tuple[str, ...]):
+    for block in md.parse(text):
+        if block.type == "html_block" and block.map and "html" in kinds:
+            yield Piece("html", block, lines, block.map[0], block.content, 0)
         elif block.type == "inline" and block.children and block.map:
             for token in walk(block.children):
                 kind = {"html_inline": "html", "link_open": "link", "image": "image"}.get(token.type)
-                if kind is not None:
-                    found.append(Piece(kind, token, lines, block.map[0], block.content, token.meta.get("offset", 0)))
-    return found
+                if kind in kinds:
+                    yield Piece(kind, token, lines, block.map[0], block.content, token.meta.get("offset", 0))
 
 
 def walk(tokens: list[Token]):

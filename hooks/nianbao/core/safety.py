@@ -21,7 +21,7 @@ ALLOWED_TAGS = {
     "a", "abbr", "b", "br", "caption", "del", "div", "em", "i", "ins", "mark", "p", "s", "small",
     "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u",
 }
-ALLOWED_ATTRIBUTES = {"align", "colspan", "rowspan", "title", "href", "scope", "headers", "id", "class"}
+ALLOWED_ATTRIBUTES = {"align", "colspan", "rowspan", "title", "href", "scope", "headers", "id"}
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset"}
 # The page's own ids and classes (its sections, tables, the theme's components) are not an
@@ -75,7 +75,11 @@ def piece_problems(piece: markup.Piece):
     if piece.kind == "image":
         yield 0, "MD-HTML", "正文中不能插入图片：请用文字说明，原文件可作为附件（attachments）"
         return
-    content = piece.token.content
+    yield from html_problems(piece.token.content)
+
+
+def html_problems(content: str):
+    """(offset, rule, message) of what a piece of raw HTML would put on the page unsafely."""
     for item in htmlscan.scan(content):
         if isinstance(item, htmlscan.Comment):
             if not item.closed:
@@ -109,11 +113,13 @@ def tag_problems(tag: htmlscan.Tag):
         yield tag.offset, "MD-HTML", f"不允许使用 HTML 标签 <{tag.name[:20]}>（正文只能用简单的文字和表格标签）"
         return
     for name, value in tag.attrs:
-        if name.startswith("on") or name == "style" or name not in ALLOWED_ATTRIBUTES:
+        if name == "class":  # the theme's classes hide or restyle text (headerlink, md-*); the page keeps none
+            yield tag.offset, "MD-HTML", f"<{tag.name}> 上的 class 属性不会保留（网站不使用正文自带的样式），请删除"
+        elif name.startswith("on") or name == "style" or name not in ALLOWED_ATTRIBUTES:
             yield tag.offset, "MD-HTML", f"不允许在 <{tag.name}> 上使用属性 {name[:20]}"
         elif name in URL_ATTRIBUTES and value and url_is_unsafe(value):
             yield tag.offset, "MD-HTML", f"链接“{value[:40]}”使用了不安全的协议"
-        elif name in ("id", "class", "headers") and reserved_name(value):
+        elif name in ("id", "headers") and reserved_name(value):
             yield tag.offset, "MD-HTML", (f"<{tag.name}> 的 {name}“{value[:40]}”不可用：只能用字母开头的字母、数字和连字符，"
                                           "且不能与网站自身的名称（如 __、md-、nb-、table-、section- 开头的）相同")
 
@@ -155,7 +161,7 @@ NARRATIVE_ATTRIBUTES = {"*": ALLOWED_ATTRIBUTES, "ol": ALLOWED_ATTRIBUTES | {"st
 
 
 def _narrative_attribute(tag: str, name: str, value: str) -> str | None:
-    if name in ("id", "class", "headers") and reserved_name(value):
+    if name in ("id", "headers") and reserved_name(value):
         return None
     return value
 

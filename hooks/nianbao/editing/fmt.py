@@ -15,7 +15,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from ..core import editions, located, schema
 from .dump import Comments, Raw, generated_comments, normalize, report_yaml
-from ..core.load import LINK, YEAR_FILE, display_path
+from ..core.load import LINK, first_link, YEAR_FILE, display_path
 from ..core.model import Problem
 
 
@@ -32,7 +32,7 @@ def format_file(path: Path) -> Outcome:
     match = YEAR_FILE.match(path.name)
     if not match or match.group(2) != "yml":
         return Outcome(shown, problems=[Problem(shown, 1, 1, "error", "FMT-PATH", "只能格式化 <年度>.yml 报告文件")])
-    linked = next((p for p in (path, path.parent) if p.is_symlink()), None)
+    linked = first_link(path, path.parent)
     if linked is not None:  # read through it, a file from anywhere on the machine would reach the log
         return Outcome(shown, problems=[Problem(shown, 1, 1, "error", "FMT-PATH", f"“{linked.name}”{LINK}")])
     original = path.read_bytes()

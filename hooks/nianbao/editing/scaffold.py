@@ -9,7 +9,7 @@ from pathlib import Path
 from ..core import editions, located, schema
 from ..core.atomic import write_text
 from .dump import Comments, report_yaml, scalar
-from ..core.load import LINK, SLUG, display_path, reserved_slug
+from ..core.load import LINK, first_link, SLUG, display_path, reserved_slug
 from ..data.schemas import file_name
 
 SCHEMA_DIR = "docs/schemas"
@@ -62,7 +62,7 @@ def new_report(reports: Path, slug: str, year: int, name: str | None = None, reg
 
 def refuse_links(reports: Path, folder: Path) -> None:
     """Written through a linked reports/ or agency folder, a draft would land outside the repo."""
-    linked = next((p for p in (reports, folder) if p.is_symlink()), None)
+    linked = first_link(reports, folder)
     if linked is not None:
         raise ScaffoldError(f"“{display_path(linked)}”{LINK}")
 

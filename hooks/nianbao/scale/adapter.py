@@ -26,7 +26,7 @@ from ..site.csp import add_policy
 from ..site.outputs import output_problems
 from ..site.pages import home_summary, site_pages
 from ..site.tianbao import TIANBAO_PAGE
-from ..site.urls import SiteInfo
+from ..site.urls import SiteInfo, heading_id
 from ..core.safety import clean_html
 
 log = logging.getLogger("mkdocs.plugins.nianbao")
@@ -51,6 +51,10 @@ def pin_build_date(config) -> None:
         return
     if done.returncode == 0 and done.stdout.strip().isdigit():
         os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
+
+
+def own_heading_ids(config) -> None:
+    config["mdx_configs"].setdefault("toc", {})["slugify"] = heading_id
 
 
 def report_year(path: str) -> int | None:

@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from ..core import markup
 from ..core.model import Problem, Report
-from ..core.safety import clean_narrative
+from ..core.safety import clean_narrative, html_problems
 from .render import render_table
 
 NUMBERS = "一二三四五六"
@@ -86,13 +86,26 @@ def blocks(text: str, tables: set[str], clean=clean_narrative) -> tuple[list[Par
             section = SECTION.match(inline.content)
             number = section.group(1) if section else None
             heading = Heading(int(first.tag[1]), ids.make(number), escape(heading_text(inline)))
+            for token in inline.children or []:
+                shown_as_text(token)
             inner = clean(md.renderer.renderInline(inline.children or [], md.options, {}))
             parts.append(Part(f'<{first.tag} id="{heading.id}">{inner}</{first.tag}>\n', heading, number))
             continue
         for token in group:
             aligned(token)
+            shown_as_text(token)
         parts.append(Part(clean(md.renderer.render(group, md.options, {}))))
     return parts, ids
+
+
+def shown_as_text(token) -> None:
+    """Raw HTML the check refuses is shown as the text it is (the check was skipped, or the
+    report is published with its errors): not left to the cleaner, which would keep an element
+    Markdown can also make (a <pre>, an <h1>) and drop the rest silently."""
+    if token.type in ("html_inline", "html_block") and next(html_problems(token.content), None):
+        token.content = str(escape(token.content))
+    for child in token.children or []:
+        shown_as_text(child)
 
 
 def aligned(token) -> None:

@@ -154,3 +154,12 @@ def year_uri(year: int) -> str:
 def region_uri(region: tuple[str, ...], year: int | None = None) -> str:
     path = "/".join(region)
     return f"regions/{path}/index.md" if year is None else f"regions/{path}/{year}.md"
+
+
+def heading_id(value: str, separator: str) -> str:
+    """The id of a heading on a generated page (Python-Markdown's toc calls this): its text comes
+    from report data — an agency's name, a report's title — so it is namespaced under "nb-", which
+    no narrative may use, and cannot become the theme's "__config" or one of the page's own ids."""
+    from markdown.extensions.toc import slugify
+
+    return "nb-" + (slugify(value, separator) or "h")
