@@ -21,6 +21,11 @@ MAX_LENGTH = {"name": 80, "title": 200, "index_no": 80, "doc_no": 80, "header": 
               "reason": 500, "segment": 40}
 REGION_SEGMENTS = (1, 5)
 REGION_FORBIDDEN = frozenset("\\?#%")
+# What real region names are made of (福建省, 新疆维吾尔自治区, 恩施土家族苗族自治州, 苏州工业园区,
+# 新疆生产建设兵团第八师, 伊犁哈萨克自治州（直属）): letters (Chinese characters are letters), digits,
+# 〇, middle dots and brackets. Nothing else: a segment becomes a folder, a URL and a link on
+# generated pages, where `[ ] ( ) { } ! :` would be Markdown, attr_list or a scheme.
+REGION_MARKS = frozenset("·・‧（）()")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -78,7 +83,15 @@ def region_problem(region: str) -> str | None:
         found = text_problem(segment, "segment")
         if found is not None:
             return f"{where}{found}"
+        bad = next((ch for ch in segment if not region_char(ch)), None)
+        if bad is not None:
+            return (f"{where}含有字符“{bad}”（U+{ord(bad):04X}；地区名称只能由汉字、字母、数字、"
+                    f"间隔号“·”和括号组成）")
     return None
+
+
+def region_char(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) in ("Nd", "Nl") or ch in REGION_MARKS
 
 
 def date_problem(text: str) -> str | None:

@@ -27,6 +27,12 @@ CELL = {"anyOf": [
 ]}
 
 
+# A region segment as fields.region_problem allows it, in what every JSON Schema tool reads (no \\p{L}):
+# no ASCII punctuation but brackets, no space, no control character. The check says the rest.
+REGION_SEGMENT = r"[^\x00-\x27\x2a-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+"
+REGION_PATTERN = rf"^{REGION_SEGMENT}(?:/{REGION_SEGMENT}){{0,4}}$"
+
+
 def file_name(edition_id: str) -> str:
     return f"report-{edition_id}.schema.json"
 
@@ -93,7 +99,8 @@ def agency_schema() -> dict:
         "properties": {
             "name": {"type": "string", "description": "机构全称，如 罗源县松山镇人民政府"},
             "kind": {"enum": list(AGENCY_KINDS), "description": "机构类型"},
-            "region": {"type": "string", "description": "所属地区，如 福建省/福州市/罗源县"},
+            "region": {"type": "string", "pattern": REGION_PATTERN,
+                       "description": "所属地区，如 福建省/福州市/罗源县（汉字、字母、数字、间隔号和括号，以“/”分级）"},
             "credit_code": {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$",
                             "description": "统一社会信用代码"},
         },

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from ..core.check import Result
 from ..core.model import Agency, Report
-from .urls import Page, agency_uri, link, md_text, report_uri
+from .urls import Page, agency_uri, md_link, md_text, report_uri
 
 PER_PAGE = 1000
 ROOT = "agencies/index.md"
@@ -48,14 +48,14 @@ def agencies_pages(result: Result) -> list[Page]:
 
 def heading(region: tuple, count: int, uri: str) -> list[str]:
     title = "按机构" if not region else f"按机构：{md_text(' / '.join(region))}"
-    up = "" if not region else f"返回[{md_text(' / '.join(region[:-1])) or '全部地区'}]({link(uri, list_uri(region[:-1]))})。"
+    up = "" if not region else f"返回{md_link(' / '.join(region[:-1]) or '全部地区', uri, list_uri(region[:-1]))}。"
     return [f"# {title}", "", f"共 {count} 个机构，按所属地区排列。{up}"
-            f"各地区的汇总见[按地区]({link(uri, 'regions/index.md')})。", ""]
+            f"各地区的汇总见{md_link('按地区', uri, 'regions/index.md')}。", ""]
 
 
 def agency_line(agency: Agency, years: dict, uri: str) -> str:
-    links = [f"[{r.year}]({link(uri, report_uri(r))})" for r in sorted(years.get(agency.slug, []), key=lambda r: r.year)]
-    return (f"- [{md_text(agency.name)}]({link(uri, agency_uri(agency.slug))})"
+    links = [md_link(str(r.year), uri, report_uri(r)) for r in sorted(years.get(agency.slug, []), key=lambda r: r.year)]
+    return (f"- {md_link(agency.name, uri, agency_uri(agency.slug))}"
             f"（{md_text(agency.kind)}）：{' · '.join(links) or '暂无报告'}")
 
 
@@ -84,5 +84,5 @@ def region_list(region: tuple, children: list[tuple], below: dict, agencies: lis
     if own:
         lines += [agency_line(a, years, uri) for a in own] + [""]
     lines += ["| 地区 | 机构数 |", "|:--|--:|"]
-    lines += [f"| [{md_text(child[-1])}]({link(uri, list_uri(child))}) | {len(below[child])} |" for child in children]
+    lines += [f"| {md_link(child[-1], uri, list_uri(child))} | {len(below[child])} |" for child in children]
     return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ from ..core.model import Cell, Report
 from .render import environment, render_table
 from .summaryrows import reports_csv, summary_rows
 from .navigation import RegionBelow, breadcrumb, region_contents, region_tree
-from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri
+from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, md_link, md_text, region_uri, report_data_uri, report_uri
 
 LONG_CSV = "data/nianbao-cells-long.csv"
 WIDE_CSV = "data/nianbao-reports-wide.csv"
@@ -115,7 +115,7 @@ def regions_index(regions: list[tuple]) -> str:
     lines = ["# 按地区", "", "每个地区、每个年度所属单位报告的逐格合计，与本级政府报告并列比较。", ""]
     for region in regions:
         indent = "    " * (len(region) - 1)
-        lines.append(f"{indent}- [{md_text(region[-1])}]({link(uri, region_uri(region))})")
+        lines.append(f"{indent}- {md_link(region[-1], uri, region_uri(region))}")
     if not regions:
         lines.append("暂无地区。")
     return "\n".join(lines) + "\n"
@@ -132,12 +132,12 @@ def region_page(region: tuple, entries: list[figures.RegionYear], result: Result
              "| 年度 | 报告单位 | 未报告（上年有报告） | 新收申请合计 | 办结合计 | 本级政府报告 |",
              "|:--|--:|:--|--:|--:|:--|"]
     for entry in entries:
-        own = (f"[{md_text(result.corpus.agencies[entry.own.agency].name)}]({link(uri, report_uri(entry.own))})"
+        own = (md_link(result.corpus.agencies[entry.own.agency].name, uri, report_uri(entry.own))
                if entry.own else "—")
         missing = "、".join(md_text(result.corpus.agencies[s].name) for s in entry.missing) or "无"
         received = entry.sums.get(("t3", "new_received", "total"), figures.Total()).shown()
         handled = entry.sums.get(("t3", "total", "total"), figures.Total()).shown()
-        lines.append(f"| [{entry.year}]({link(uri, region_uri(region, entry.year))}) | {len(entry.units)} | "
+        lines.append(f"| {md_link(str(entry.year), uri, region_uri(region, entry.year))} | {len(entry.units)} | "
                      f"{missing} | {received} | {handled} | {own} |")
     lines += ["", "“≥”表示合计中有单位的该项为空白，实际数不小于所示数。", "", "## 办理结果构成", ""]
     years = [str(e.year) for e in entries]
@@ -242,7 +242,7 @@ def region_differences(entry: figures.RegionYear, agencies, uri: str, blocks: Bl
         label = own.edition.tables[tid].row(row).label if own.edition.tables[tid].row_labels else ""
         rows.append({"table": tid, "row": label, "column": col.name, "own": cell.number, "total": total.known})
     head = ["## 与本级政府报告比较", "",
-            f"本级政府报告：[{md_text(agencies[own.agency].name)}]({link(uri, report_uri(own))})。", ""]
+            f"本级政府报告：{md_link(agencies[own.agency].name, uri, report_uri(own))}。", ""]
     if not rows:
         return head + ["各单元格与所属单位合计一致（或合计不完整，无法比较）。", ""]
     table = blocks.add(lambda: environment().get_template("differences.html").render(rows=rows).strip())

@@ -16,7 +16,7 @@ from .navigation import breadcrumb
 from .pagedtables import FIRST_ROWS, paged_table
 from .render import environment
 from .summaryrows import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
-from .urls import WIDE_PAGE, Blocks, agency_uri, href, link, md_text, region_uri, report_uri, year_uri
+from .urls import WIDE_PAGE, Blocks, agency_uri, href, md_link, md_text, region_uri, report_uri, year_uri
 
 
 def summary_table(rows: list[SummaryRow], uri: str, csv_uri: str) -> str:
@@ -34,7 +34,7 @@ def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: B
     crumbs = breadcrumb(uri, tuple(agency.region), agency, linked_regions=bool(reports))
     lines = [f"# {md_text(agency.name)}", "", blocks.add(lambda: crumbs), "",
              f"- **类型**：{md_text(agency.kind)}",
-             f"- **地区**：[{md_text(region)}]({link(uri, region_uri(tuple(agency.region)))})"]
+             f"- **地区**：{md_link(region, uri, region_uri(tuple(agency.region)))}"]
     if agency.credit_code:
         lines.append(f"- **统一社会信用代码**：{md_text(agency.credit_code)}")
     if not reports:
@@ -111,7 +111,7 @@ def cross_year_lines(reports: list[Report], result: Result, uri: str) -> list[st
         elif not found:
             lines.append(f"- {report.year} 年：与 {previous.year} 年的结转和存量一致（XY-CARRY、XY-STOCK 通过）。")
         for p in found:
-            lines.append(f"- {report.year} 年 [{p.rule}]({link(uri, 'rules.md')}#{p.rule.lower()})：{md_text(p.message)}")
+            lines.append(f"- {report.year} 年 {md_link(p.rule, uri, 'rules.md', p.rule.lower())}：{md_text(p.message)}")
     return lines or ["只有一个年度的报告，暂无跨年度核对。"]
 
 
@@ -120,11 +120,11 @@ def years_index(result: Result) -> str:
     counts: dict[int, int] = defaultdict(int)
     for report in result.corpus.reports:
         counts[report.year] += 1
-    lines = ["# 按年度", "", f"各机构之间的比较见[比较]({link(uri, 'compare.md')})。", ""]
+    lines = ["# 按年度", "", f"各机构之间的比较见{md_link('比较', uri, 'compare.md')}。", ""]
     if not counts:
         lines.append("暂无报告。")
     for year in sorted(counts, reverse=True):
-        lines.append(f"- [{year} 年度]({link(uri, year_uri(year))})：{counts[year]} 份报告")
+        lines.append(f"- {md_link(f'{year} 年度', uri, year_uri(year))}：{counts[year]} 份报告")
     return "\n".join(lines) + "\n"
 
 

@@ -24,12 +24,13 @@ from .agencylists import agencies_pages
 from .indexpages import agency_page, year_page, years_index
 from .render import problem_anchor
 from .tianbao import tianbao_page
-from .urls import (Blocks, Page, SiteInfo, agency_uri, href, link, md_text, region_uri, report_data_uri, report_uri,
-                   year_uri)
+from .urls import (Blocks, Page, SiteInfo, agency_uri, href, md_link, md_text, region_uri, report_data_uri,
+                   report_uri, year_uri)
 from ..core.rules import RULES
 from ..core.safety import url_is_unsafe
 
 RULES_PAGE = "rules.md"
+HOME = "index.md"  # the hand-written home page, which home_summary() ends
 
 
 def site_pages(result: Result, site: SiteInfo | None = None) -> list[Page]:
@@ -97,7 +98,7 @@ def report_page(report: Report, agency: Agency, problems: list[Problem], site: S
     parts += ["", "## 与上年比较 {#compare}", "", blocks.add(functools.partial(comparison, report, previous, uri)),
               "", "## 数据核验 {#check}", "",
               "按统计表的勾稽关系和填报规则逐项核对原文数据。数据按原文发布，不作更正；"
-              f"各规则的含义见[核验规则]({link(uri, RULES_PAGE)})。", "",
+              f"各规则的含义见{md_link('核验规则', uri, RULES_PAGE)}。", "",
               blocks.add(functools.partial(check_panel, problems, uri, report))]
     return "\n".join(parts) + "\n"
 
@@ -258,17 +259,17 @@ def home_summary(result: Result) -> str:
               f"<li><strong>{total}</strong> 份报告</li><li><strong>{len(regions)}</strong> 个地区</li>"
               f"<li><strong>{len(years)}</strong> 个年度（{span}）</li></ul>", "",
               f"其中 **{clean}** 份（{clean / total:.0%}）通过全部核验规则、没有未确认的问题；"
-              f"其余 {total - clean} 份的问题按规则列在[数据质量](quality.md)中。", ""]
+              f"其余 {total - clean} 份的问题按规则列在{md_link('数据质量', HOME, 'quality.md')}中。", ""]
     lines += ["### 按年度", ""] + [
-        f"- [{year} 年度]({year_uri(year)})：{sum(1 for r in reports if r.year == year)} 份报告" for year in reversed(years)]
+        f"- {md_link(f'{year} 年度', HOME, year_uri(year))}：{sum(1 for r in reports if r.year == year)} 份报告" for year in reversed(years)]
     tops = sorted({a.region[0] for a in corpus.agencies.values()})
     lines += ["", "### 按地区", ""] + [
-        f"- [{md_text(top)}]({region_uri((top,))})：{sum(1 for a in corpus.agencies.values() if a.region[0] == top)} 个机构"
-        for top in tops] + ["", "全部地区见[按地区](regions/index.md)，全部机构见[按机构](agencies/index.md)。"]
+        f"- {md_link(top, HOME, region_uri((top,)))}：{sum(1 for a in corpus.agencies.values() if a.region[0] == top)} 个机构"
+        for top in tops] + ["", f"全部地区见{md_link('按地区', HOME, 'regions/index.md')}，全部机构见{md_link('按机构', HOME, 'agencies/index.md')}。"]
     latest = sorted(reports, key=lambda r: (r.meta.get("published") or "", r.agency), reverse=True)[:10]
     lines += ["", "### 最近发布", ""]
     for report in latest:
-        name = md_text(corpus.agencies[report.agency].name)
-        lines.append(f"- [{name} {report.year} 年度报告]({report_uri(report)})"
+        name = corpus.agencies[report.agency].name
+        lines.append(f"- {md_link(f'{name} {report.year} 年度报告', HOME, report_uri(report))}"
                      f"（{md_text(report.meta.get('published') or '发布日期不详')}）")
     return "\n".join(lines) + "\n"

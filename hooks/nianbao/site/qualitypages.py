@@ -11,7 +11,7 @@ from collections import defaultdict
 from ..core.check import Result
 from ..core.model import LEVEL_NAMES, Problem
 from ..core.rules import RULES
-from .urls import Page, link, md_text
+from .urls import Page, md_link, md_text
 
 PAGE_SIZE = 200
 OVERVIEW = "quality.md"
@@ -57,16 +57,16 @@ def overview(result: Result, fails: dict) -> str:
     lines = ["# 数据质量", "",
              f"共 {total} 份报告，其中 {clean} 份（{share}）没有未确认的错误或警告。"
              "下表按规则列出有问题的报告数（编辑已核对原文并确认的问题不计在内）；"
-             f"规则的含义见[核验规则]({link(OVERVIEW, 'rules.md')})。", "",
+             f"规则的含义见{md_link('核验规则', OVERVIEW, 'rules.md')}。", "",
              "| 核验内容 | 级别 | 有问题的报告 | 规则编号 |", "|:--|:--|--:|:--|"]
     # What finds most comes first (then the rules' own order): a reader asks what goes wrong, not
     # what rule BAL is. The id stays, last, for editors and the rules page.
     order = sorted(enumerate(RULES.items()), key=lambda kv: (-len(fails.get(kv[1][0], [])), kv[0]))
     for _, (rule_id, rule) in order:
         items = fails.get(rule_id, [])
-        count = f"[{len(items)}]({link(OVERVIEW, rule_list_uri(rule_id))})" if items else "0"
+        count = md_link(str(len(items)), OVERVIEW, rule_list_uri(rule_id)) if items else "0"
         lines.append(f"| {md_text(rule.title)} | {LEVEL_NAMES[rule.level]} | {count} | "
-                     f"[{rule_id}]({link(OVERVIEW, 'rules.md')}#{rule_id.lower()}) |")
+                     f"{md_link(rule_id, OVERVIEW, 'rules.md', rule_id.lower())} |")
     return "\n".join(lines + breakdown(result)) + "\n"
 
 
@@ -96,7 +96,7 @@ def breakdown(result: Result) -> list[str]:
     if worst:
         lines += ["", f"## 问题最多的 {min(TOP_AGENCIES, len(worst))} 个机构", "",
                   "| 机构 | 未确认的错误和警告（各年度合计） |", "|:--|--:|"]
-        lines += [f"| [{md_text(agencies[slug].name)}]({link(OVERVIEW, f'{slug}/index.md')}) | {count} |"
+        lines += [f"| {md_link(agencies[slug].name, OVERVIEW, f'{slug}/index.md')} | {count} |"
                   for count, slug in worst[:TOP_AGENCIES]]
     return lines
 
@@ -107,15 +107,14 @@ def rule_list(result: Result, rule_id: str, chunk: list, number: int, pages: int
     first = (number - 1) * PAGE_SIZE + 1
     lines = [f"# {rule_id}：{md_text(RULES[rule_id].title)}", "",
              f"{total} 份报告有此问题；本页第 {first}–{first + len(chunk) - 1} 份"
-             f"（第 {number} / {pages} 页）。[返回数据质量]({link(uri, OVERVIEW)})", "",
+             f"（第 {number} / {pages} 页）。{md_link('返回数据质量', uri, OVERVIEW)}", "",
              "| 报告 | 年度 | 处数 | 第一处 |", "|:--|--:|--:|:--|"]
     for (slug, year), problems in chunk:
-        name = md_text(agencies[slug].name) if slug in agencies else slug
-        target = link(uri, f"{slug}/{year}.md")
-        lines.append(f"| [{name}]({target}#check) | {year} | {len(problems)} | {md_text(problems[0].message)} |")
+        name = agencies[slug].name if slug in agencies else slug
+        lines.append(f"| {md_link(name, uri, f'{slug}/{year}.md', 'check')} | {year} | {len(problems)} | {md_text(problems[0].message)} |")
     nav = []
     if number > 1:
-        nav.append(f"[上一页]({link(uri, rule_list_uri(rule_id, number - 1))})")
+        nav.append(md_link("上一页", uri, rule_list_uri(rule_id, number - 1)))
     if number < pages:
-        nav.append(f"[下一页]({link(uri, rule_list_uri(rule_id, number + 1))})")
+        nav.append(md_link("下一页", uri, rule_list_uri(rule_id, number + 1)))
     return "\n".join(lines + ["", " · ".join(nav)]) + "\n"

@@ -17,7 +17,7 @@ from markupsafe import escape
 from ..core import editions
 from ..core.model import Cell, Report
 from .render import render_table
-from .urls import Blocks, Page, SiteInfo
+from .urls import Blocks, Page, SiteInfo, md_link
 
 TIANBAO_PAGE = "tianbao.md"
 META_FIELDS = [("title", "标题", "text"), ("published", "发布日期", "date"), ("source_url", "来源链接", "url"),
@@ -33,7 +33,7 @@ def tianbao_page(site: SiteInfo | None = None) -> Page:
         "# 填写、检查和提交报告", "",
         "在浏览器中按原文填写本机构的年度报告：统计表逐格填写或从 Word、Excel 粘贴，也可以粘贴报告全文自动识别。"
         "填写时按与 `nianbao check` 相同的规则逐项核验，问题显示在相应单元格旁。填好后下载文件，"
-        "提交到报告仓库（见[编辑指南](guide.md)）。草稿保存在本浏览器中，不会上传到任何地方。", "",
+        f"提交到报告仓库（见{md_link('编辑指南', TIANBAO_PAGE, 'guide.md')}）。草稿保存在本浏览器中，不会上传到任何地方。", "",
         token, ""])
     return Page(TIANBAO_PAGE, text, in_nav=False, blocks=blocks)
 

@@ -10,6 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
+from urllib.parse import quote
 
 from markupsafe import escape
 
@@ -100,8 +101,18 @@ WIDE_PAGE = "---\nhide:\n  - navigation\n  - toc\n---\n"
 
 
 def link(from_uri: str, to_uri: str) -> str:
-    """A Markdown link target from one source file to another (MkDocs resolves it)."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    """A Markdown link target from one source file to another (MkDocs resolves it), percent-encoded:
+    a region or a name in a path may hold `)`, `]`, `{` or a space, which would end the link and
+    start markup of its own. MkDocs decodes the path before it looks for the file."""
+    return quote(posixpath.relpath(to_uri, posixpath.dirname(from_uri) or "."), safe="/.-_~")
+
+
+def md_link(label: str, from_uri: str, to_uri: str, fragment: str = "") -> str:
+    """The one way generated Markdown links a page: the label shown as the text it is (`md_text`),
+    the destination percent-encoded (`link`), the fragment too. tests/test_architecture.py checks
+    that no generated page writes a Markdown link any other way."""
+    target = link(from_uri, to_uri) + (("#" + quote(fragment, safe="-_")) if fragment else "")
+    return f"[{md_text(label)}]({target})"
 
 
 def url_of(uri: str) -> str:
@@ -114,13 +125,14 @@ def url_of(uri: str) -> str:
 
 
 def href(from_uri: str, to_uri: str) -> str:
-    """A relative URL for raw HTML, from the page built from `from_uri` to `to_uri`."""
+    """A relative URL for raw HTML, from the page built from `from_uri` to `to_uri`, percent-encoded
+    as MkDocs encodes the links it makes (still to be HTML-escaped: templates autoescape it)."""
     base = url_of(from_uri)
     target = url_of(to_uri)
     relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
     if target.endswith("/") and not relative.endswith("/"):
         relative += "/"
-    return relative
+    return quote(relative, safe="/.-_~")  # a region's "#" or "?" would end the path (see link())
 
 
 def md_text(text: str) -> str:
