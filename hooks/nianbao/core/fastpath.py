@@ -14,12 +14,12 @@ import re
 
 from .model import Cell, count_cell
 
-KEY_LINE = re.compile(r"^(?P<indent>(?:  )?)(?P<key>[a-z0-9_]+(?:\.[a-z0-9_]+)*):(?P<rest>.*)$")
+KEY_LINE = re.compile(r"^(?P<indent>(?:  )?)(?P<key>[a-z0-9_]+(?:\.[a-z0-9_]+)*):(?P<rest>.*)\Z")
 # Possessive throughout: a lazy item between greedy spaces was quadratic on a long run of spaces.
-ITEM = re.compile(r'\s*+(?:"(?:[^"\\]|\\.)*+"\s*+|[^,\[\]{}"\'#]*+)(?=,|$)')
+ITEM = re.compile(r'\s*+(?:"(?:[^"\\]|\\.)*+"\s*+|[^,\[\]{}"\'#]*+)(?=,|\Z)')
 PLAIN_BAD_START = set("&*!|>'%@`{[?,#")
 # `  key: [3, 0, 12]` with nothing after the bracket: most lines of a report, taken without the general steps.
-COUNT_ROW = re.compile(r"  ([a-z0-9_]+): +\[([0-9, ]*)\]$")
+COUNT_ROW = re.compile(r"  ([a-z0-9_]+): +\[([0-9, ]*)\]\Z")
 
 
 def parse(text: str, located):

@@ -26,7 +26,7 @@ REGION_FORBIDDEN = frozenset("\\?#%")
 # 〇, middle dots and brackets. Nothing else: a segment becomes a folder, a URL and a link on
 # generated pages, where `[ ] ( ) { } ! :` would be Markdown, attr_list or a scheme.
 REGION_MARKS = frozenset("·・‧（）()")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 def char_problem(ch: str) -> str | None:

@@ -16,8 +16,10 @@ from . import editions, located, markup, safety, schema
 from .cache import ParseCache
 from .model import Agency, Problem, Report
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_FILE = re.compile(r"^(\d{4})\.(yml|md)$")
+# Names are matched whole: \Z, as "$" would also accept a name ending in a line break ("2019.yml\n").
+SLUG_TEXT = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG = re.compile(rf"\A{SLUG_TEXT}\Z")
+YEAR_FILE = re.compile(r"\A(\d{4})\.(yml|md)\Z")
 # Top-level names the site itself uses (its sections, the theme's assets, the search index, the
 # schemas, the 填报 page, a shard's hand-off); an agency slug may not take them, nor a prefix's.
 # tests/test_site.py checks that every top-level name of a built site is reserved here.
@@ -31,7 +33,8 @@ RESERVED_PREFIXES = ("pagefind-", "search-", "nianbao-")
 def reserved_slug(slug: str) -> bool:
     return slug in RESERVED_SLUGS or slug.startswith(RESERVED_PREFIXES)
 IGNORED = frozenset({".DS_Store", "Thumbs.db", ".gitkeep", "README.md"})
-ATTACHMENT_NAME = re.compile(r"^\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
+ATTACHMENT_TEXT = r"\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf"
+ATTACHMENT_NAME = re.compile(rf"\A{ATTACHMENT_TEXT}\Z")
 LINK = "是符号链接：报告目录中不能有链接（它可能指向仓库以外的文件，构建会把那里的内容发布出去），请换成文件本身"
 
 

@@ -168,8 +168,8 @@ def syntax_message(err: yaml.MarkedYAMLError) -> str:
     return f"YAML 语法错误：{problem}"
 
 
-_INT = re.compile(r"^[-+]?[0-9]+$")
-_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
+_INT = re.compile(r"^[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?\Z|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {v: True for v in ("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y")}
 _BOOLS.update({v: False for v in ("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N")})

@@ -144,7 +144,7 @@ def t4_sum(report: Report) -> Iterator[Finding]:
 # -- every cell ---------------------------------------------------------------------------
 
 FULLWIDTH = re.compile(r"[０-９]")
-MONEY = re.compile(r"^\s*-?[0-9][0-9,，]*(\.[0-9]+)?\s*(万?元)?\s*$")
+MONEY = re.compile(r"^\s*-?[0-9][0-9,，]*(\.[0-9]+)?\s*(万?元)?\s*\Z")
 
 
 def cell_name(table, row, column) -> str:
@@ -304,4 +304,4 @@ def xy_stock(prev: Report, cur: Report) -> Iterator[Finding]:
 
 def short(label: str) -> str:
     """Row labels without the long parenthesised explanations, for messages."""
-    return re.sub(r"（[^（）]{8,}）$", "", label)  # no （ inside: linear on any label
+    return re.sub(r"（[^（）]{8,}）\Z", "", label)  # no （ inside: linear on any label

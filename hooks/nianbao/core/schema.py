@@ -29,8 +29,8 @@ KEY_NAMES = {
     "attachments": "附件", "headers": "表头原文", "acknowledged": "已确认的问题",
     "t2": "表二", "t3": "表三", "t4": "表四",
 }
-CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-RULE_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
+CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\Z")
+RULE_ID = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*\Z")
 # Rules whose problems are never published as they stand, so cannot be acknowledged.
 MUST_FIX = {"UNCERTAIN": "导入时未能确定的单元格（UNCERTAIN）不能确认：请对照原文把它改为原文的数字，原文确为空白时改为 null"}
 
@@ -185,7 +185,7 @@ def records(c: Checker, value: Any, key: str, names: tuple[str, str], what: str)
         yield where, c.text(item, names[0], where), c.text(item, names[1], where)
 
 
-STORED_FILE = re.compile(r"^files/\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf$")
+STORED_FILE = re.compile(r"^files/\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.pdf\Z")
 
 
 def check_attachments(c: Checker, value: Any) -> list[dict]:

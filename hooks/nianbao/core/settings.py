@@ -13,7 +13,7 @@ from pathlib import Path
 
 OFF = ("off", "0", "no", "false")
 ON = ("on", "1", "yes", "true")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # as load.SLUG (which this module may not import)
+SLUG = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as load.SLUG (which this module may not import)
 
 
 class SettingError(ValueError):

@@ -20,7 +20,7 @@ from ..core.model import Cell, Problem, Report
 
 LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]
 META_COLUMNS = ["agency", "agency_name", "kind", "region", "year", "edition", "title", "published", "source_url"]
-PLAIN_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:元)?\s*$")
+PLAIN_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:元)?\s*\Z")
 
 
 def cell_number(cell: Cell) -> int | Decimal | None:

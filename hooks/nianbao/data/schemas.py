@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from ..core import editions
-from ..core.load import SLUG
+from ..core.load import SLUG_TEXT
 from ..core.model import UNCERTAIN_KEY
 from ..core.editions import Edition
 from ..core.schema import AGENCY_KINDS, KEY_NAMES
@@ -52,7 +52,7 @@ def report_schema(edition: Edition) -> dict:
         "additionalProperties": False,
         "required": ["agency", "year", "edition", "published", "t2", "t3", "t4"],
         "properties": {
-            "agency": {"type": "string", "pattern": SLUG.pattern, "description": "机构代码（与所在目录名相同）"},
+            "agency": {"type": "string", "pattern": f"^{SLUG_TEXT}$", "description": "机构代码（与所在目录名相同）"},
             "year": {"type": "integer", "minimum": 2008, "description": "年度（与文件名相同）"},
             "edition": {"const": edition.id, "description": f"格式版本：{edition.name}"},
             "title": text_field("title"),

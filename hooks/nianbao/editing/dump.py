@@ -18,9 +18,9 @@ from ..core.model import UNCERTAIN_KEY
 from ..core.editions import Edition
 
 META_KEYS = ["agency", "year", "edition", "title", "published", "source_url", "index_no", "doc_no"]
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 # Plain scalars need no quotes: no YAML indicator characters, no leading/trailing space.
-PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*(?<!\s)$")
+PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*(?<!\s)\Z")
 META_COMMENTS = {"title": "标题", "published": "发布日期", "source_url": "来源链接", "index_no": "索引号",
                  "doc_no": "文号"}
 HEADERS_NOTE = "# 原文表头与格式不同之处，按原文记录"

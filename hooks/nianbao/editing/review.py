@@ -11,17 +11,18 @@ import re
 import subprocess
 from dataclasses import dataclass
 
-from ..core.load import ATTACHMENT_NAME, SLUG
+from ..core.load import ATTACHMENT_TEXT, SLUG_TEXT
 from ..core.model import Problem
 from .inbox import paths as inbox
 
 # The same names `check` accepts (load.py), with a size limit for each kind of file.
-_AGENCY = "^reports/" + SLUG.pattern.strip("^$")
+# Matched whole (fullmatch): "$" would accept a path ending in a line break.
+_AGENCY = "reports/" + SLUG_TEXT
 ALLOWED = [
-    (re.compile(_AGENCY + r"/agency\.yml$"), 64 * 1024),
-    (re.compile(_AGENCY + r"/\d{4}\.yml$"), 256 * 1024),
-    (re.compile(_AGENCY + r"/\d{4}\.md$"), 512 * 1024),
-    (re.compile(_AGENCY + "/files/" + ATTACHMENT_NAME.pattern.strip("^$") + "$"), 30 * 1024 * 1024),
+    (re.compile(_AGENCY + r"/agency\.yml"), 64 * 1024),
+    (re.compile(_AGENCY + r"/\d{4}\.yml"), 256 * 1024),
+    (re.compile(_AGENCY + r"/\d{4}\.md"), 512 * 1024),
+    (re.compile(_AGENCY + "/files/" + ATTACHMENT_TEXT), 30 * 1024 * 1024),
 ]
 SYMLINK_MODE = "120000"
 
@@ -56,7 +57,7 @@ def review_report_file(change: Change) -> list[Problem]:
     if not path.isascii():
         return [Problem(path, 1, 1, "error", "PR-NAME", "文件名只能使用 ASCII 字符（拼音、数字、连字符）")]
     for pattern, limit in ALLOWED:
-        if pattern.match(path):
+        if pattern.fullmatch(path):
             if change.size > limit:
                 return [Problem(path, 1, 1, "error", "PR-SIZE",
                                 f"文件过大：{change.size} 字节，此类文件上限 {limit} 字节")]

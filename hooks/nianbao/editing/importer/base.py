@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-FOOTER = re.compile(r"^\s*[-－—]\s*\d+\s*[-－—]\s*$")
+FOOTER = re.compile(r"^\s*[-－—]\s*\d+\s*[-－—]\s*\Z")
 
 
 @dataclass

@@ -8,10 +8,10 @@ import re
 from .tables import sections
 
 CHROME = re.compile(r"^(附件下载[:：]?|扫一扫在手机打开当前页|打印本页|关闭窗口|【?打印】?|分享到[:：]?.*|当前位置[:：].*|"
-                    r"(?:标题|发布时间|发布机构|栏目|原文链接|本地目录|文号|来源|索引号)[:：].*|页面链接与图片详见.*|=+\s*正文\s*=+)$")
+                    r"(?:标题|发布时间|发布机构|栏目|原文链接|本地目录|文号|来源|索引号)[:：].*|页面链接与图片详见.*|=+\s*正文\s*=+)\Z")
 SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十][）)]")
 # Page chrome printed after the report's last sentence, on the same line in crawler text.
-TRAILING_CHROME = re.compile(r"(?<=[。！？；.])\s*(?:附件下载|扫一扫在手机打开当前页|打印本页|关闭窗口|【打印】)[:：]?\s*$")
+TRAILING_CHROME = re.compile(r"(?<=[。！？；.])\s*(?:附件下载|扫一扫在手机打开当前页|打印本页|关闭窗口|【打印】)[:：]?\s*\Z")
 # A heading the format does not word exactly: up to the first 情况 or 事项 that ends it (lazy, so
 # "六、其他需要报告的事项2021年，无收取信息处理费情况" ends at 事项, not at the body's 情况).
 # The preamble's first words: crawler text runs the page's chrome and title into them, on one line
@@ -31,7 +31,7 @@ def paragraphs(text: str, mode: str) -> list[str]:
         for line in (line.strip() for line in text.split("\n")):
             if not line or CHROME.match(line):
                 continue
-            if items and not re.search(r"[。！？；：:”）)]$", items[-1]) and not SUBHEAD.match(line) \
+            if items and not re.search(r"[。！？；：:”）)]\Z", items[-1]) and not SUBHEAD.match(line) \
                     and not re.match(r"^[一二三四五六]、", line):
                 items[-1] += line
             else:

@@ -9,7 +9,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-PIECE = re.compile(r"^(\d+)(\.\d+)?([^\d.]*)$")
+PIECE = re.compile(r"^(\d+)(\.\d+)?([^\d.]*)\Z")
 LIMIT = 50_000  # candidate splits of one row; beyond that the row is left uncertain
 
 

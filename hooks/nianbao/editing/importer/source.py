@@ -62,7 +62,7 @@ def zip_holds(path: Path, name: str) -> bool:
         return False
 
 
-SEPARATOR = re.compile(r"^\s*[|｜]\s*$")
+SEPARATOR = re.compile(r"^\s*[|｜]\s*\Z")
 
 
 def from_text(text: str) -> Source:
@@ -125,7 +125,7 @@ def join_broken_lines(text: str) -> str:
     out: list[str] = []
     for line in text.split("\n"):
         stripped = line.strip()
-        if out and out[-1] and not re.search(r"[\d/—\-:：]\s*$", out[-1]) and stripped and \
+        if out and out[-1] and not re.search(r"[\d/—\-:：]\s*\Z", out[-1]) and stripped and \
                 ":" not in out[-1] and "：" not in out[-1] and \
                 not re.match(r"^[一二三四五六七八九十]、|^（[一二三四五六七]）|^\d[.、．]", stripped) and \
                 len(out[-1]) < 40:

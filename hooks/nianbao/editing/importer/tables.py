@@ -35,7 +35,7 @@ def normalize(text: str) -> str:
 
 def core(label: str) -> str:
     """A row label without its numbering and its long parenthesised explanation."""
-    label = re.sub(r"（[^（）]{6,}）$", "", normalize(label))  # no （ inside: linear
+    label = re.sub(r"（[^（）]{6,}）\Z", "", normalize(label))  # no （ inside: linear
     while True:
         stripped = re.sub(r"^(?:[一二三四五六七八九十]\.|（[一二三四五六七八九十]）|\d{1,2}\.)", "", label)
         if stripped == label:
@@ -189,7 +189,7 @@ def damaged_label(rest: str, mode: str) -> tuple[str, str] | None:
     start = next((i for i, ch in enumerate(rest) if not VALUE.match(ch)), None)
     if start is None:
         return None
-    numbering = re.search(r"\d[.、．]$", rest[:start])
+    numbering = re.search(r"\d[.、．]\Z", rest[:start])
     start = numbering.start() if numbering else start
     end = start
     while end < len(rest) and not (rest[end].isdigit() and end > start + 2) and rest[end] != "\n":
