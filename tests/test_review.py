@@ -73,3 +73,42 @@ def test_inbox_uploads_pass_with_their_size_limits():
         ("inbox/sub/a.docx", "PR-NAME", "error"), ("inbox/.hidden.txt", "PR-NAME", "error"),
         ("inbox/a\u202etxt.docx", "PR-NAME", "error"), ("inbox/run.sh", "PR-NAME", "error"),
         ("inbox/old.doc", "PR-NAME", "error"), ("inbox/README.md", "PR-REVIEW", "warning")]
+
+
+def git_repo(tmp_path):
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, text=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.org")
+    git("config", "user.name", "t")
+    return git
+
+
+def test_deleting_a_file_outside_reports_needs_review(tmp_path, capsys, monkeypatch):
+    git = git_repo(tmp_path)
+    files = [".github/workflows/check.yml", "hooks/nianbao_hooks.py", "mkdocs.yml", "docs/rules.md",
+             "reports/x-town/2019.yml", "reports/x-town/2019.md"]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    git("add", "."), git("commit", "-qm", "base")
+    git("checkout", "-q", "-b", "pr")
+    for name in (".github/workflows/check.yml", "hooks/nianbao_hooks.py", "reports/x-town/2019.md"):
+        git("rm", "-q", name)
+    git("mv", "mkdocs.yml", "reports/x-town/2020.md")  # a move is a deletion there and an addition here
+    git("commit", "-qm", "pr")
+    changes = git_changes("main", cwd=str(tmp_path))
+    assert sorted(rules(changes)) == [
+        (".github/workflows/check.yml", "PR-REVIEW", "warning"),
+        ("hooks/nianbao_hooks.py", "PR-REVIEW", "warning"),
+        ("mkdocs.yml", "PR-REVIEW", "warning")]
+    assert all("删除" in p.message for p in review(changes))
+    # The command a CI job runs says so, and counts them.
+    from nianbao.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["review-paths", "--base", "main"]) == 0
+    out = capsys.readouterr().out
+    assert ".github/workflows/check.yml:1:1: warning[PR-REVIEW]" in out
+    assert "3 个需要维护者审核" in out

@@ -25,28 +25,32 @@ ALLOWED = [
     (re.compile(_AGENCY + "/files/" + ATTACHMENT_TEXT), 30 * 1024 * 1024),
 ]
 SYMLINK_MODE = "120000"
+DELETED = "000000"  # git's mode of a deleted file
 
 
 @dataclass
 class Change:
     path: str
-    mode: str  # git file mode of the new version ("000000" when deleted)
+    mode: str  # git file mode of the new version (DELETED when deleted)
     size: int
 
 
 def review(changes: list[Change]) -> list[Problem]:
     problems = []
     for change in changes:
-        if change.mode == "000000":
-            continue  # a deletion adds nothing to the build
+        deleted = change.mode == DELETED
         if inbox.in_inbox(change.path):
-            problems += review_inbox_file(change)
+            if not deleted:  # removing an upload adds nothing to the build
+                problems += review_inbox_file(change)
             continue
         if not change.path.startswith("reports/"):
+            # A deletion there needs review as much as a change: removing a CI workflow, a hook or
+            # a template (or the setting that turns a check on) changes what the build runs.
+            what = "删除" if deleted else "修改"
             problems.append(Problem(change.path, 1, 1, "warning", "PR-REVIEW",
-                                    "修改了 reports/ 以外的文件（配置、钩子或模板会在构建时运行），需要维护者审核"))
-            continue
-        problems += review_report_file(change)
+                                    f"{what}了 reports/ 以外的文件（CI、配置、钩子或模板决定构建时运行什么），需要维护者审核"))
+        elif not deleted:  # deleting a report's file adds nothing to the build
+            problems += review_report_file(change)
     return problems
 
 
@@ -95,7 +99,7 @@ def git_changes(base: str, cwd: str = ".") -> list[Change]:
             continue
         _, new_mode, _, new_sha, _ = meta[1:].split(" ", 4)
         size = 0
-        if new_mode != "000000":
+        if new_mode != DELETED:
             size = int(subprocess.run(["git", "cat-file", "-s", new_sha], cwd=cwd, capture_output=True,
                                       check=True, text=True).stdout)
         changes.append(Change(path, new_mode, size))
