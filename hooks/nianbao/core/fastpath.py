@@ -13,6 +13,7 @@ import json
 import re
 
 from .model import Cell, count_cell
+from .numbers import MAX_DIGITS
 
 KEY_LINE = re.compile(r"^(?P<indent>(?:  )?)(?P<key>[a-z0-9_]+(?:\.[a-z0-9_]+)*):(?P<rest>.*)\Z")
 # Possessive throughout: a lazy item between greedy spaces was quadratic on a long run of spaces.
@@ -157,6 +158,8 @@ def plain_items(inner: str, line: int, start: int, path: tuple, parsed, located)
             return None
         col = offset + len(raw) - len(raw.lstrip())
         if token.isascii() and token.isdigit():
+            if len(token) > MAX_DIGITS:
+                return None  # a number no report prints: the full reader and the check locate it
             value = int(token)
             cells.append(count_cell(value, token, line, col))
         else:
@@ -175,8 +178,8 @@ def count_items(inner: str, line: int, start: int, path: tuple, parsed) -> list 
     items, cells, offset = [], [], start + 1
     for raw in inner.split(","):
         token = raw.strip(" ")
-        if not token.isdigit():
-            return None  # "1 2" or an empty item: the general loop decides
+        if not token.isdigit() or len(token) > MAX_DIGITS:
+            return None  # "1 2", an empty item or a number no report prints: the general loop decides
         value = int(token)
         cells.append(count_cell(value, token, line, offset + len(raw) - len(raw.lstrip(" "))))
         items.append(value)

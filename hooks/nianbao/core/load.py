@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import editions, located, markup, safety, schema
+from . import editions, located, markup, numbers, safety, schema
 from .cache import ParseCache
 from .model import Agency, Problem, Report
 
@@ -175,7 +175,13 @@ def load_agency_dir(folder: Path, corpus: Corpus) -> None:
             corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
                                            "机构目录中只能有 agency.yml、<年度>.yml 和 <年度>.md"))
             continue
-        years.setdefault(int(match.group(1)), set()).add(match.group(2))
+        year = int(match.group(1))
+        if year not in numbers.YEARS:
+            corpus.problems.append(Problem(display_path(entry), 1, 1, "error", "FMT-PATH",
+                                           f"年度 {year} 不在 {numbers.YEARS[0]}–{numbers.YEARS[-1]} 之间"
+                                           "（《政府信息公开条例》2008 年起施行）"))
+            continue
+        years.setdefault(year, set()).add(match.group(2))
     for year, kinds in sorted(years.items()):
         yml, md = folder / f"{year}.yml", folder / f"{year}.md"
         narrative = read_narrative(md, corpus) if "md" in kinds else None

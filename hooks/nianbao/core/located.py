@@ -249,7 +249,10 @@ def plain_value(text: str):
     if text in _NULLS:
         return None
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # past 4,300 digits: the check refuses it as text (numbers.py)
+            return text
     if text in _BOOLS:
         return _BOOLS[text]
     if _FLOAT.match(text) and "_" not in text:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .editions import Edition
+from .numbers import LIMIT, bounded, decimal_or_none
 
 LEVEL_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -63,12 +64,12 @@ class Cell:
         if isinstance(value, (bool, str, Uncertain)) or value is None:
             self.number = None
         elif isinstance(value, int):
-            self.number = value
+            self.number = value if -LIMIT < value < LIMIT else None
         else:
-            try:
-                self.number = Decimal(self.text)
-            except InvalidOperation:
-                self.number = None
+            # A float as printed; None where there is no number a report could print (numbers.py):
+            # 1e1000000 would make every sum it enters raise.
+            number = decimal_or_none(self.text)
+            self.number = None if number is None else bounded(number)
 
     def __reduce__(self):
         # Stored as it stands (a rebuild reads millions from the check cache): the slotted

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import editions, fields
+from . import editions, fields, numbers
 from .located import Parsed
 from .model import UNCERTAIN_KEY, Cell, Problem, Uncertain
 
@@ -274,6 +274,7 @@ def check_row(c: Checker, values: Any, where: tuple, columns) -> list[Cell]:
         return []
     made = c.parsed.cells.get(where)
     if made is not None:
+        check_numbers(c, values, made, columns)
         return made
     cells = []
     marks, texts = c.parsed.marks, c.parsed.texts
@@ -291,7 +292,15 @@ def check_row(c: Checker, values: Any, where: tuple, columns) -> list[Cell]:
             continue
         line, col = marks.get(at, (1, 1))
         cells.append(Cell(value, "" if value is None else texts.get(at) or str(value), line, col))
+    check_numbers(c, values, cells, columns)
     return cells
+
+
+def check_numbers(c: Checker, values: list, cells: list[Cell], columns) -> None:
+    """A number no report prints — 16 digits or more, 1e1000000 — is refused where it stands."""
+    labels = [col.label for col in columns] if len(cells) == len(columns) else None
+    for cell, message in numbers.row_problems(values, cells, labels):
+        c.problems.append(Problem(c.path, cell.line, cell.col, "error", "FMT-VALUE", message))
 
 
 def labels(columns) -> str:

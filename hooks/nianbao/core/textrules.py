@@ -176,8 +176,8 @@ def narrative_numbers(report: Report) -> Iterator[Finding]:
 def deadline(report: Report) -> datetime.date | None:
     """条例第四十九条: departments (and every other 行政机关) by 31 January, county-and-above
     governments by 31 March of the following year."""
-    if report.kind is None:
-        return None
+    if report.kind is None or not datetime.MINYEAR <= report.year < datetime.MAXYEAR:
+        return None  # no calendar date (load.py refuses such a year; a bypassed check may not)
     month = 3 if report.kind == "人民政府" else 1
     return datetime.date(report.year + 1, month, 31)
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from ..core import editions
 from .parts import Parts
 from ..core.model import Cell, Problem, Report
+from ..core.numbers import bounded, int_or_none
 
 LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]
 META_COLUMNS = ["agency", "agency_name", "kind", "region", "year", "edition", "title", "published", "source_url"]
@@ -29,9 +30,9 @@ def cell_number(cell: Cell) -> int | Decimal | None:
         return cell.number
     if isinstance(cell.value, str):
         match = PLAIN_NUMBER.match(cell.value.replace(",", ""))
-        if match:
+        if match:  # within what a report prints, as Cell.number (numbers.py): int() raises past 4,300 digits
             text = match.group(1)
-            return Decimal(text) if "." in text else int(text)
+            return bounded(Decimal(text)) if "." in text else int_or_none(text)
     return None
 
 

@@ -13,14 +13,15 @@ from pathlib import Path
 from ..core import editions
 from ..core.load import SLUG_TEXT
 from ..core.model import UNCERTAIN_KEY
+from ..core.numbers import LIMIT, YEARS
 from ..core.editions import Edition
 from ..core.schema import AGENCY_KINDS, KEY_NAMES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-CELL_TYPES = ["integer", "number", "string", "null"]
 # A cell as printed, or the importer's marker of one it could not read for sure (model.Uncertain).
 CELL = {"anyOf": [
-    {"type": CELL_TYPES},
+    {"type": ["integer", "number"], "exclusiveMinimum": -LIMIT, "exclusiveMaximum": LIMIT},  # numbers.py
+    {"type": ["string", "null"]},
     {"type": "object", "additionalProperties": False, "required": [UNCERTAIN_KEY],
      "description": "导入时未能确定的单元格：对照原文改为数字，原文确为空白时改为 null（检查规则 UNCERTAIN）",
      "properties": {UNCERTAIN_KEY: {"type": ["string", "number", "null"], "description": "导入时读到的原文"}}},
@@ -53,7 +54,7 @@ def report_schema(edition: Edition) -> dict:
         "required": ["agency", "year", "edition", "published", "t2", "t3", "t4"],
         "properties": {
             "agency": {"type": "string", "pattern": f"^{SLUG_TEXT}$", "description": "机构代码（与所在目录名相同）"},
-            "year": {"type": "integer", "minimum": 2008, "description": "年度（与文件名相同）"},
+            "year": {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[-1], "description": "年度（与文件名相同）"},
             "edition": {"const": edition.id, "description": f"格式版本：{edition.name}"},
             "title": text_field("title"),
             "published": text_field("published", pattern=r"^\d{4}-\d{2}-\d{2}$"),
