@@ -46,13 +46,46 @@ def char_problem(ch: str) -> str | None:
     return None
 
 
-FORMULA_START = ("=", "+", "@")  # a spreadsheet opening the CSV downloads would run the value as a formula
+# What makes Excel or LibreOffice, opening the CSV downloads, read a cell as a formula (OWASP's
+# list): a formula can call functions, fetch URLs or, through DDE, run programs.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SIGNED_NUMBER = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?%?")
+FORMULA_NAMES = {"\t": "制表符", "\r": "回车符"}
+
+
+def formula_start(text: str) -> bool:
+    """Whether a spreadsheet would read this text as a formula: the one test for every text that
+    reaches a CSV (metadata here, table cells in numbers.row_problems, and the writer,
+    data/export.csv_text). Leading spaces do not hide it; a signed number ("-5", "+1.25") and
+    dashes alone (the placeholder "-") are read as what they are."""
+    start = text.lstrip(" ")
+    if not start.startswith(FORMULA_START):
+        return False
+    core = start.strip(" \t\r")
+    return not (set(core) <= {"-"} or SIGNED_NUMBER.fullmatch(core))
+
+
+def formula_problem(text: str) -> str | None:
+    if not formula_start(text):
+        return None
+    first = text.lstrip(" ")[0]
+    return f"以“{FORMULA_NAMES.get(first, first)}”开头（用电子表格打开数据下载的 CSV 时会被当作公式执行）"
+
+
+def cell_text_problem(text: str) -> str | None:
+    """What is wrong with a table cell's text, or None: it goes into the CSV downloads as it is,
+    where a formula would run and a control character (a lone carriage return starts a row in a
+    spreadsheet) would move what follows; markup is escaped wherever a cell is shown."""
+    if (found := formula_problem(text)) is not None:
+        return found
+    bad = next((why for ch in text if ch not in MARKUP and (why := char_problem(ch))), None)
+    return None if bad is None else f"含有{bad}"
 
 
 def text_problem(text: str, field: str) -> str | None:
     """What is wrong with a one-line metadata text (the first thing found), or None."""
-    if text.startswith(FORMULA_START):
-        return f"以“{text[0]}”开头（打开数据下载的电子表格会把它当作公式）"
+    if (found := formula_problem(text)) is not None:
+        return found
     for ch in text:
         why = char_problem(ch)
         if why is not None:

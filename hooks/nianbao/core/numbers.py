@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from .fields import cell_text_problem
+
 MAX_DIGITS = 15  # a count of a billion has 10; money with its cents 11
 # Report years: the regulations took effect in 2008; a year past 2099 is a typing mistake (and
 # 9999 has no following year for the deadline's date).
@@ -33,13 +35,15 @@ def number_problem(text: str) -> str | None:
 
 
 def row_problems(values: list, cells: list, labels: list[str] | None):
-    """(cell, message) for each cell of a table row that no report could print (the check's FMT-VALUE)."""
+    """(cell, message) for each cell of a table row that no report could print (the check's
+    FMT-VALUE): a number past the bounds, text a spreadsheet would run as a formula, a control
+    or invisible character."""
     if set(map(type, values)) <= {int} and (not values or -LIMIT < min(values) <= max(values) < LIMIT):
         return  # nearly every row: plain counts, decided in C
     for i, cell in enumerate(cells):
         if not isinstance(cell.value, (int, float, str)):  # blank, or the importer's uncertain marker
             continue
-        why = number_problem(cell.text)
+        why = number_problem(cell.text) or (cell_text_problem(cell.text) if isinstance(cell.value, str) else None)
         if why is not None:
             shown = cell.text if len(cell.text) <= 20 else cell.text[:20] + "…"
             yield cell, f"{f'“{labels[i]}”' if labels else ''}单元格“{shown}”{why}"

@@ -17,6 +17,7 @@ from decimal import Decimal
 from ..core import editions
 from .parts import Parts
 from ..core.model import Cell, Problem, Report
+from ..core.fields import formula_start
 from ..core.numbers import bounded, int_or_none
 
 LONG_COLUMNS = ["agency", "year", "edition", "table", "row", "column", "value", "number"]
@@ -74,9 +75,39 @@ def to_csv(header: list[str], rows: list[list[str]], bom: bool = False) -> str:
 
 
 def csv_lines(rows: list[list[str]]) -> str:
+    """Every CSV the project writes, each field through csv_text (a row none of whose fields
+    starts with a character that could begin a formula, nearly every row, as it is)."""
+    safe = [row if FORMULA_FIRST.isdisjoint([field[:1] for field in row]) else [csv_text(field) for field in row]
+            for row in rows]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows(safe)
+    text = buffer.getvalue()
+    if "\r" not in text:
+        return text
+    # The csv module quotes a field with "\n" (the line end) but not one with a lone "\r", where
+    # spreadsheets start a new row, whose first field would be read as it stands ("x\r=cmd…"):
+    # such rows are written with every field quoted.
+    buffer = io.StringIO()
+    plain, quoted = csv.writer(buffer, lineterminator="\n"), csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in safe:
+        (quoted if any("\r" in field for field in row) else plain).writerow(row)
     return buffer.getvalue()
+
+
+FORMULA_FIRST = frozenset("=+-@\t\r '")  # the first characters csv_text looks further at
+
+
+def csv_text(field: str) -> str:
+    """A field as a spreadsheet will show it and never run it: text it would read as a formula
+    (fields.formula_start; the check refuses it, this holds when the check was bypassed) gets a
+    leading apostrophe, as OWASP advises; so does such text already behind apostrophes, so that
+    read_text undoes it exactly."""
+    return "'" + field if formula_start(field.lstrip("'")) else field
+
+
+def read_text(field: str) -> str:
+    """A field as it was before csv_text."""
+    return field[1:] if field.startswith("'") and formula_start(field.lstrip("'")) else field
 
 
 def by_report(reports: list[Report]) -> list[Report]:
@@ -106,7 +137,7 @@ def long_csv(reports: list[Report]) -> str:
 def read_long_csv(text: str) -> dict[tuple, str | None]:
     """(agency, year, table, row, column) -> value as printed, None for a blank cell."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    return {(r["agency"], int(r["year"]), r["table"], r["row"], r["column"]): (r["value"] or None)
+    return {(r["agency"], int(r["year"]), r["table"], r["row"], r["column"]): (read_text(r["value"]) or None)
             for r in reader}
 
 
@@ -192,7 +223,8 @@ def datapackage(long_path: str, wide_path: str) -> str:
                  {"name": "table", "type": "string", "constraints": {"enum": ["t2", "t3", "t4"]}},
                  {"name": "row", "type": "string", "description": "行代码（表四为 cases）"},
                  {"name": "column", "type": "string", "description": "列代码"},
-                 {"name": "value", "type": "string", "description": "原文"},
+                 {"name": "value", "type": "string",
+                  "description": "原文（电子表格会当作公式执行的文字前加一个英文单引号 '）"},
                  {"name": "number", "type": "number", "description": "数值"}],
                  "primaryKey": ["agency", "year", "table", "row", "column"]}},
             {"name": "reports-wide", "path": wide_path, "format": "csv", "mediatype": "text/csv",
