@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 
 from .model import Cell, Report, Uncertain
+from .numbers import bounded
 
 SEVERITY = {"E": "error", "W": "warning", "I": "info"}
 VALUE = operator.attrgetter("value")
@@ -217,7 +218,7 @@ def amount(cell: Cell):
         return cell.number
     digits = re.sub(r"[^0-9.\-]", "", cell.value)
     try:
-        return Decimal(digits)
+        return bounded(Decimal(digits))  # as Cell.number: a number no report prints is none (numbers.py)
     except InvalidOperation:
         return None
 
