@@ -123,7 +123,7 @@ def inbox_schema() -> dict:
         "$schema": DRAFT, "$id": "inbox.schema.json", "title": "inbox/ 中报告文件的补充信息（<文件名>.yml）",
         "type": ["object", "null"], "additionalProperties": False,
         "properties": {
-            "agency": {"type": ["string", "null"], "pattern": SLUG.pattern, "description": INBOX_KEYS["agency"]},
+            "agency": {"type": ["string", "null"], "pattern": f"^{SLUG_TEXT}$", "description": INBOX_KEYS["agency"]},
             "year": {"type": ["integer", "null"], "minimum": 1000, "maximum": 9999, "description": INBOX_KEYS["year"]},
             "name": {"type": ["string", "null"], "description": INBOX_KEYS["name"]},
             "region": {"type": ["string", "null"], "description": INBOX_KEYS["region"]},

@@ -23,11 +23,11 @@ from ...core.load import SLUG, reserved_slug
 from . import paths
 from .run import MANIFEST, SUMMARY
 
-DRAFT_NAME = re.compile(r"^reports/([a-z0-9]+(?:-[a-z0-9]+)*)/(agency\.yml|\d{4}\.yml|\d{4}\.md)$")
+DRAFT_NAME = re.compile(r"^reports/([a-z0-9]+(?:-[a-z0-9]+)*)/(agency\.yml|\d{4}\.yml|\d{4}\.md)\Z")
 DRAFT_LIMITS = {"agency.yml": 64 * 1024, ".yml": 256 * 1024, ".md": 512 * 1024}  # as review-paths
 MANIFEST_LIMIT = 1024 * 1024
 BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
-SHA = re.compile(r"^[0-9a-f]{40}$")
+SHA = re.compile(r"^[0-9a-f]{40}\Z")
 
 
 class Invalid(Exception):
