@@ -45,7 +45,8 @@ def row_problems(values: list, cells: list, labels: list[str] | None):
             continue
         why = number_problem(cell.text) or (cell_text_problem(cell.text) if isinstance(cell.value, str) else None)
         if why is not None:
-            shown = cell.text if len(cell.text) <= 20 else cell.text[:20] + "…"
+            shown = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in cell.text[:20])
+            shown += "…" if len(cell.text) > 20 else ""  # a control character is named, never echoed
             yield cell, f"{f'“{labels[i]}”' if labels else ''}单元格“{shown}”{why}"
 
 
