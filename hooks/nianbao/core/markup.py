@@ -22,7 +22,8 @@ from markdown_it.token import Token
 # real narrative is 5–60 KB with a handful of them (the samples: 0).
 MAX_BYTES = 500_000
 MAX_MARKUP = 10_000
-MARKUP_CHARACTER = re.compile(r"[\[\]<>*_`|&!]")
+# "~" is strikethrough's delimiter: a run of them costs the parser like "*" and "_" do.
+MARKUP_CHARACTER = re.compile(r"[\[\]<>*_`|&!~]")
 # Characters the parser may read while looking for the ends of link destinations (a real report: a few thousand).
 MAX_LINK_SCAN = 2_000_000
 LINK_SCAN = re.compile(r"\]\(|[\x00-\x20\x7f]")
@@ -83,7 +84,7 @@ def over_limits(text: str) -> tuple[int, str] | None:
         return at + 1, f"正文超过 {MAX_LINES:,} 行，无法作为报告正文检查；请只保留报告正文"
     overflow = markup_overflow(text)
     if overflow is not None:
-        return overflow, (f"正文中的标记符号（[ ] < > * _ ` | & !）超过 {MAX_MARKUP:,} 个，"
+        return overflow, (f"正文中的标记符号（[ ] < > * _ ` | & ! ~）超过 {MAX_MARKUP:,} 个，"
                           "无法作为报告正文检查；请只保留报告正文")
     overflow = link_scan_overflow(text)
     if overflow is not None:
