@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import unicodedata
 from pathlib import Path
 
@@ -52,14 +53,26 @@ def read_source(path: Path) -> Source:
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003, WPS, old Excel
 
 
+# Bounds on the work one uploaded file can cause (the inbox imports whatever a pull request holds):
+# a real report is 10–40 pages, its Word XML a few MB.
+MAX_UNZIPPED = 10_000_000  # bytes of a .docx's XML once unpacked (a 40-page report: 1–3 MB)
+MAX_RATIO = 200  # unpacked ÷ packed, per member: Word XML packs ~10×, a bomb ~1000×
+MAX_PDF_PAGES = 300
+PDF_SECONDS = 60  # CPU seconds reading a PDF's pages (a 40-page report: a few)
+
+
 def zip_holds(path: Path, name: str) -> bool:
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as archive:
-            return name in archive.namelist()
+            members = archive.infolist()
     except zipfile.BadZipFile:
         return False
+    unpacked = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+    if unpacked > MAX_UNZIPPED or any(m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members):
+        raise NotAReport(f"{path.name} 解压后过大（{unpacked:,} 字节）或压缩比异常，不像是一份年度报告：请另存为 .docx 后再试")
+    return any(m.filename == name for m in members)
 
 
 SEPARATOR = re.compile(r"^\s*[|｜]\s*\Z")
@@ -193,7 +206,15 @@ def from_pdf(path: Path) -> Source:
         raise NotAReport("读取 PDF 需要 pdfplumber（pip install pdfplumber）") from err
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings of every PDF generator
     with pdfplumber.open(path) as pdf:
-        text = unify_radicals("\n".join(page.extract_text() or "" for page in pdf.pages))
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            raise NotAReport(f"{path.name} 有 {len(pdf.pages)} 页，年度报告不会超过 {MAX_PDF_PAGES} 页：请只保留报告本身")
+        started, pages = time.process_time(), []
+        for page in pdf.pages:
+            pages.append(page.extract_text() or "")
+            page.close()  # its parsed objects, which pdfplumber would keep until the end
+            if time.process_time() - started > PDF_SECONDS:
+                raise NotAReport(f"{path.name} 过于复杂，读取前 {len(pages)} 页已超过 {PDF_SECONDS} 秒：请另存为较简单的 PDF 或 .docx")
+        text = unify_radicals("\n".join(pages))
     if not text.strip():
         raise NotAReport("PDF 中没有可提取的文字（可能是扫描件），请先做文字识别")
     source = from_text(text)

@@ -1,0 +1,89 @@
+"""One uploaded file costs the import (and the inbox job that runs it on a pull request) bounded
+work: a small .docx that unpacks to gigabytes, or a small PDF whose pages share one heavy content
+stream, is refused with a message instead of running CI to its timeout (issue 26)."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+import zlib
+
+import docx
+import pytest
+
+from nianbao.editing.importer import source
+from nianbao.editing.importer.base import NotAReport
+
+
+def shared_stream_pdf(path, pages: int, ops: int) -> None:
+    """`pages` pages that all draw the same compressed stream of `ops` text operations."""
+    content = b"BT /F1 8 Tf " + b"".join(b"1 0 0 1 %d %d Tm (1234567) Tj " % (i % 500, i % 700)
+                                        for i in range(ops)) + b"ET"
+    stream = zlib.compress(content, 9)
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources << /Font << /F1 3 0 R >> >> "
+             b"/Contents 4 0 R >>"] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+def test_a_pdf_of_too_many_pages_is_refused_before_its_pages_are_read(tmp_path):
+    pdf = tmp_path / "report.pdf"
+    shared_stream_pdf(pdf, source.MAX_PDF_PAGES + 1, 5_000)
+    started = time.process_time()
+    with pytest.raises(NotAReport, match=f"有 {source.MAX_PDF_PAGES + 1} 页"):
+        source.read_source(pdf)
+    assert time.process_time() - started < 5
+
+
+def test_a_pdf_that_costs_too_much_to_read_is_refused(tmp_path, monkeypatch):
+    # 16 KB, 20 pages: 46 s before the budget (the budget is lowered here to keep the test short).
+    pdf = tmp_path / "report.pdf"
+    shared_stream_pdf(pdf, 20, 5_000)
+    monkeypatch.setattr(source, "PDF_SECONDS", 1)
+    started = time.process_time()
+    with pytest.raises(NotAReport, match="过于复杂"):
+        source.read_source(pdf)
+    assert time.process_time() - started < 1 + 5  # the budget and at most one page past it
+
+
+@pytest.mark.parametrize("paragraphs", [1_000_000, 300_000])
+def test_a_word_file_that_unpacks_to_too_much_is_refused_before_it_is_opened(tmp_path, paragraphs):
+    # 135 KB packed, 34 MB of XML: python-docx took 39 s and 650 MB.
+    template = tmp_path / "t.docx"
+    document = docx.Document()
+    document.add_paragraph("x")
+    document.save(template)
+    bomb = tmp_path / "report.docx"
+    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        xml = zin.read("word/document.xml").decode()
+        head, tail = xml.split("<w:body>")[0] + "<w:body>", "</w:body></w:document>"
+        for item in zin.infolist():
+            if item.filename != "word/document.xml":
+                z.writestr(item, zin.read(item.filename))
+        with z.open("word/document.xml", "w", force_zip64=True) as out:
+            out.write(head.encode())
+            out.write(("<w:p><w:r><w:t>1</w:t></w:r></w:p>" * paragraphs).encode())
+            out.write(tail.encode())
+    started = time.process_time()
+    with pytest.raises(NotAReport, match="解压后过大"):
+        source.read_source(bomb)
+    assert time.process_time() - started < 2
+
+
+def test_an_ordinary_word_file_still_reads(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("罗源县松山镇2019年政府信息公开工作年度报告")
+    document.add_paragraph("一、总体情况")
+    path = tmp_path / "report.docx"
+    document.save(path)
+    assert "总体情况" in source.read_source(path).text
