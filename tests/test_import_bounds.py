@@ -10,6 +10,8 @@ import zlib
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nianbao.editing.importer import source
 from nianbao.editing.importer.base import NotAReport
@@ -87,3 +89,37 @@ def test_an_ordinary_word_file_still_reads(tmp_path):
     path = tmp_path / "report.docx"
     document.save(path)
     assert "总体情况" in source.read_source(path).text
+
+
+def test_nested_html_is_read_in_one_pass(tmp_path):
+    # 8,000 nested <div>s (184 KB): 49 s when each element's text was asked for on its own.
+    page = tmp_path / "report.html"
+    n = source.MAX_HTML_DEPTH - 10
+    page.write_text("<html><body>" + "<div>总体情况" * n + "</div>" * n + "</body></html>", encoding="utf-8")
+    started = time.process_time()
+    source.read_source(page)
+    assert time.process_time() - started < 2
+    page.write_text("<html><body>" + "<div>总体情况" * 8_000 + "</div>" * 8_000 + "</body></html>", encoding="utf-8")
+    with pytest.raises(NotAReport, match="嵌套超过"):
+        source.read_source(page)
+    assert time.process_time() - started < 4
+
+
+PIECES = ["<div>", "</div>", "<td>", "</td>", "<table>", "</table>", "<p>", "</p>", "<span>", "</span>", "<h2>",
+          "总", "体", "情况", "总体情况", "表", " ", "<!--总体情况-->", "<![CDATA[x]]>", "<section>", "</section>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_the_one_pass_facts_are_what_each_element_would_say(html):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup("<html><body>" + html + "</body></html>", "html.parser")
+    facts = source.Facts(soup)
+    for element in [soup] + soup.find_all(True):
+        key = id(element)
+        assert facts.length[key] == len(element.get_text())
+        assert facts.phrase[key] == (source.PHRASE in element.get_text())
+        assert facts.tables[key] == len(element.find_all("table")) + (element.name == "table")
+        assert facts.holds_block[key] == (element.find(list(source.BLOCKS)) is not None)
+        assert facts.in_table[key] == (element.find_parent("table") is not None)

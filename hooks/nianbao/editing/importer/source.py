@@ -148,6 +148,11 @@ def join_broken_lines(text: str) -> str:
     return "\n".join(out)
 
 
+MAX_HTML_DEPTH = 256  # elements inside each other; a portal's page: ~40
+PHRASE = "总体情况"  # the report's first section: its article holds it
+BLOCKS = ("p", "h1", "h2", "h3", "h4", "div", "table")
+
+
 def from_html(data: bytes) -> Source:
     from bs4 import BeautifulSoup
 
@@ -155,14 +160,15 @@ def from_html(data: bytes) -> Source:
     for junk in soup(["script", "style", "nav", "header", "footer", "noscript"]):
         junk.decompose()
     title = soup.title.get_text(strip=True) if soup.title else ""
-    article = best_article(soup)
+    facts = Facts(soup)
+    article = best_article(soup, facts)
     lines: list[str] = []
-    for element in article.find_all(["p", "h1", "h2", "h3", "h4", "div", "table"], recursive=True):
+    for element in article.find_all(list(BLOCKS), recursive=True):
         if element.name == "table":
-            if element.find_parent("table") is None:
+            if not facts.in_table[id(element)]:
                 lines += table_lines(element)
             continue
-        if element.find(["p", "div", "table"]) or element.find_parent("table"):
+        if facts.holds_block[id(element)] or facts.in_table[id(element)]:
             continue
         text = element.get_text(" ", strip=True)
         if text:
@@ -174,17 +180,73 @@ def from_html(data: bytes) -> Source:
     return source
 
 
-def best_article(soup):
+class Facts:
+    """What each element holds — its text's length, its tables, whether its text has PHRASE, whether
+    a block is inside it, whether it is inside a table — found in one pass over the tree: asking
+    each element (get_text, find, find_parent) walks its subtree or its ancestors again, and a page of
+    nested elements made that minutes."""
+
+    def __init__(self, soup):
+        from bs4 import CData, NavigableString, Tag
+
+        self.length: dict[int, int] = {}
+        self.tables: dict[int, int] = {}
+        self.phrase: dict[int, bool] = {}
+        self.holds_block: dict[int, bool] = {}
+        self.in_table: dict[int, bool] = {}
+        edges: dict[int, tuple[str, str]] = {}  # the first and last len(PHRASE) - 1 characters of its text
+        keep = len(PHRASE) - 1
+        # Depth-first; each element is seen on the way down (in_table) and after its children.
+        stack = [(soup, False, False, 0)]
+        while stack:
+            element, done, inside, depth = stack.pop()
+            key = id(element)
+            if not done:
+                if depth > MAX_HTML_DEPTH:
+                    raise NotAReport(f"网页中的元素嵌套超过 {MAX_HTML_DEPTH} 层，不像是一份年度报告：请另存为 .docx 或复制文字后导入")
+                self.in_table[key] = inside
+                stack.append((element, True, inside, depth))
+                below = inside or element.name == "table"
+                stack.extend((child, False, below, depth + 1) for child in reversed(element.contents)
+                             if isinstance(child, Tag))
+                continue
+            length, tables, found, holds = 0, int(element.name == "table"), False, False
+            first, last = "", ""
+            for child in element.contents:
+                if isinstance(child, Tag):
+                    ck = id(child)
+                    length += self.length[ck]
+                    tables += self.tables[ck]
+                    found = found or self.phrase[ck]
+                    holds = holds or child.name in BLOCKS or self.holds_block[ck]
+                    head, tail = edges[ck]
+                elif type(child) in (NavigableString, CData):  # the strings get_text() joins
+                    text = str(child)
+                    length += len(text)
+                    found = found or PHRASE in text
+                    head, tail = text[:keep], text[-keep:]
+                else:
+                    continue
+                found = found or PHRASE in last + head  # across the boundary
+                if len(first) < keep:
+                    first = (first + head)[:keep]
+                last = (last + tail)[-keep:]
+            self.length[key], self.tables[key], self.phrase[key], self.holds_block[key] = length, tables, found, holds
+            edges[key] = (first, last)
+
+
+def best_article(soup, facts: Facts):
     """The smallest element holding the report's tables and its first section: the page's menus,
     banners and footers around it are left out."""
-    tables = len(soup.find_all("table"))
+    tables = facts.tables[id(soup)]
     best = soup.body or soup
     for element in soup.find_all(["article", "main", "section", "div", "td"]):
-        if tables and len(element.find_all("table")) < tables:
+        key = id(element)
+        if tables and facts.tables[key] < tables:
             continue
-        if "总体情况" not in element.get_text():
+        if not facts.phrase[key]:
             continue
-        if len(element.get_text()) < len(best.get_text()):
+        if facts.length[key] < facts.length[id(best)]:
             best = element
     return best
 
