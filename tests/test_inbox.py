@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -286,6 +287,22 @@ def test_a_link_in_inbox_is_not_followed(tmp_path, seed_docx):
         read_upload(tmp_path, "a.txt")
     with pytest.raises(Refuse, match="子文件夹"):
         read_upload(tmp_path, "../secret.txt")
+
+
+def test_a_linked_reports_folder_is_not_read(tmp_path, monkeypatch):
+    # The import reads agency.yml files (and copies agency folders) from reports/: a pull request
+    # that makes reports/ a link would have it read wherever the link points on the runner.
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(REPO / "reports", elsewhere)
+    tree = tmp_path / "pr"
+    (tree / "inbox").mkdir(parents=True)
+    (tree / "inbox/a.txt").write_text("x", encoding="utf-8")
+    (tree / "reports").symlink_to(elsewhere)
+    monkeypatch.chdir(tree)
+    done = subprocess.run([sys.executable, "-m", "nianbao", "inbox", "import", "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "“reports”是符号链接" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
 
 
 # --- Commit: the artifact is validated again ---------------------------------------------------

@@ -38,6 +38,12 @@ def run_import(args) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         print(f"nianbao: 输出目录“{out}”须为空目录或不存在", file=sys.stderr)
         return 2
+    from ...core.load import LINK, first_link
+
+    linked = first_link(Path("reports"), Path("inbox"))
+    if linked is not None:  # the import would read agencies (or uploads) from wherever it points
+        print(f"nianbao: “{linked}”{LINK}", file=sys.stderr)
+        return 1
     try:
         entries = import_uploads(Path("."), out, args.base)
     except (OSError, subprocess.CalledProcessError) as err:
