@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 
+from . import sums
 from .model import Cell, Report, Uncertain
 from .numbers import bounded
+from .sums import fmt, short  # noqa: F401  (textrules and messages use them)
 
 SEVERITY = {"E": "error", "W": "warning", "I": "info"}
 VALUE = operator.attrgetter("value")
@@ -48,98 +50,37 @@ def rule(rule_id: str, sev: str, title: str, pair: bool = False):
     return register
 
 
-def fmt(n) -> str:
-    return str(n) if n is not None else "空白"
+# -- the table arithmetic (the relations derived from the spec: sums.py) ------------------
+
+def arithmetic(rule_id: str) -> Callable:
+    """The rule `rule_id` of the sums derived from the spec, evaluated on a report's cells."""
+    def check(report: Report) -> Iterator[Finding]:
+        rels = sums.by_rule(report.edition.id, tuple(report.tables.get("t3", ()))).get(rule_id, ())
+        fetched: dict = {}
+
+        def cells(table: str, terms) -> list[Cell | None]:
+            out = []
+            for row, column in terms:
+                got = fetched.get((table, row))
+                if got is None:  # a row at a time: one lookup of each row
+                    ids = [c.id for c in report.edition.tables[table].columns_of(row)]
+                    got = fetched[(table, row)] = dict(zip(ids, report.row_cells(table, row, ids)))
+                out.append(got.get(column))
+            return out
+
+        for rel in rels:
+            left, right = cells(rel.table, rel.left), cells(rel.table, rel.right)
+            text = sums.message(rel, [c.number if c is not None else None for c in left],
+                                [c.number if c is not None else None for c in right])
+            if text is not None and left[0] is not None:
+                yield Finding(left[0], text)
+    return check
 
 
-def balance(lhs: list[Cell | None], rhs: list[Cell | None]) -> tuple[str, int, int]:
-    """Compare sum(lhs) with sum(rhs): 'ok', 'fail' or 'unknown' (blank terms), with the known sums."""
-    left = [c.number for c in lhs if c is not None and c.number is not None]
-    right = [c.number for c in rhs if c is not None and c.number is not None]
-    left_sum, right_sum = sum(left), sum(right)
-    left_full, right_full = len(left) == len(lhs), len(right) == len(rhs)
-    if left_full and right_full:
-        return ("ok" if left_sum == right_sum else "fail", left_sum, right_sum)
-    if (left_full and right_sum > left_sum) or (right_full and left_sum > right_sum):
-        return ("fail", left_sum, right_sum)
-    return ("unknown", left_sum, right_sum)
-
-
-def explain(cells: list[Cell | None], labels: list[str]) -> str:
-    return " + ".join(f"{label} {fmt(c.number if c else None)}" for c, label in zip(cells, labels))
-
-
-def partial_note(status_cells: list[Cell | None]) -> str:
-    if any(c is None or c.number is None for c in status_cells):
-        return "（即使不计空白单元格也已超出）"
-    return ""
-
-
-# -- table 三 -----------------------------------------------------------------------------
-
-APPLICANTS = ["natural", "commercial", "research", "social", "legal", "other"]
-
-
-@rule("T3-ROW", "E", "表三每行：总计 = 自然人 + 五类法人或其他组织")
-def t3_row(report: Report) -> Iterator[Finding]:
-    table = report.edition.tables["t3"]
-    labels = {c.id: c.label for c in table.columns_of("new_received")}
-    for row_id in report.tables["t3"]:
-        *parts, total = report.row_cells("t3", row_id, APPLICANTS + ["total"])
-        status, left, right = balance([total], parts)
-        if status == "fail":
-            label = table.row(row_id).label
-            yield Finding(total, f"“{short(label)}”行总计 {fmt(total.number)} ≠ 各类申请人之和 {right}"
-                                 f"（{explain(parts, [labels[c] for c in APPLICANTS])}）{partial_note(parts)}")
-
-
-@rule("T3-RES", "E", "表三每列：（七）总计 = 各项办理结果之和")
-def t3_res(report: Report) -> Iterator[Finding]:
-    table = report.edition.tables["t3"]
-    results = [r for r in report.tables["t3"] if table.row(r).result]
-    columns = table.columns_of("total")
-    ids = [col.id for col in columns]
-    by_row = [report.row_cells("t3", r, ids) for r in results]  # a row at a time: one lookup of each row
-    totals = report.row_cells("t3", "total", ids)
-    for k, col in enumerate(columns):
-        parts = [cells[k] for cells in by_row]
-        total = totals[k]
-        status, left, right = balance([total], parts)
-        if status == "fail":
-            yield Finding(total, f"“{col.label}”列（七）总计 {fmt(total.number)} ≠ 各项办理结果之和 {right}"
-                                 f"{partial_note(parts)}")
-
-
-@rule("T3-BAL", "E", "表三每列：一 + 二 = 三（七）总计 + 四")
-def t3_bal(report: Report) -> Iterator[Finding]:
-    table = report.edition.tables["t3"]
-    columns = table.columns_of("total")
-    ids = [col.id for col in columns]
-    received, carried_over, total, carried_forward = (
-        report.row_cells("t3", r, ids) for r in ("new_received", "carried_over", "total", "carried_forward"))
-    for k, col in enumerate(columns):
-        lhs = [received[k], carried_over[k]]
-        rhs = [total[k], carried_forward[k]]
-        status, left, right = balance(lhs, rhs)
-        if status == "fail":
-            yield Finding(lhs[0], f"“{col.label}”列勾稽关系不成立：新收 + 上年结转 = {left}，"
-                                  f"办理结果总计 + 结转下年 = {right}{partial_note(lhs + rhs)}")
-
-
-# -- table 四 -----------------------------------------------------------------------------
-
-T4_GROUPS = {"review_": "行政复议", "suit_direct_": "行政诉讼（未经复议直接起诉）",
-             "suit_after_review_": "行政诉讼（复议后起诉）"}
-OUTCOMES = ["upheld", "corrected", "other", "pending"]
-
-
-@rule("T4-SUM", "E", "表四每组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计")
-def t4_sum(report: Report) -> Iterator[Finding]:
-    for prefix, name in T4_GROUPS.items():
-        *parts, total = report.row_cells("t4", "cases", [prefix + o for o in OUTCOMES] + [prefix + "total"])
-        status, left, right = balance([total], parts)
-        if status == "fail":
-            yield Finding(total, f"{name}总计 {fmt(total.number)} ≠ 各项结果之和 {right}{partial_note(parts)}")
+rule("T3-ROW", "E", "表三每行：总计 = 自然人 + 五类法人或其他组织")(arithmetic("T3-ROW"))
+rule("T3-RES", "E", "表三每列：（七）总计 = 各项办理结果之和")(arithmetic("T3-RES"))
+rule("T3-BAL", "E", "表三每列：一 + 二 = 三（七）总计 + 四")(arithmetic("T3-BAL"))
+rule("T4-SUM", "E", "表四每组：结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计")(arithmetic("T4-SUM"))
 
 
 # -- every cell ---------------------------------------------------------------------------
@@ -301,8 +242,3 @@ def xy_stock(prev: Report, cur: Report) -> Iterator[Finding]:
             label = cur.edition.tables["t2"].row(row_id).label
             yield Finding(values[3], f"“{label}”现行有效 {now} ≠ {prev.year} 年现行有效 {old} + 制发 {issued}"
                                      f" − 废止 {repealed} = {old + issued - repealed}")
-
-
-def short(label: str) -> str:
-    """Row labels without the long parenthesised explanations, for messages."""
-    return re.sub(r"（[^（）]{8,}）\Z", "", label)  # no （ inside: linear on any label

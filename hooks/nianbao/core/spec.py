@@ -60,6 +60,7 @@ class Table:
     header: list[Node] = field(default_factory=list)
     row_tree: list[Node] = field(default_factory=list)
     row_labels: bool = True
+    balance: dict | None = None  # {left: [rows], right: [rows], text}: sums per column (T3-BAL)
 
     # The spec never changes after loading, so the lookups every cell check makes are computed once.
     @functools.cached_property

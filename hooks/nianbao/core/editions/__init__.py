@@ -90,6 +90,7 @@ def parse_table(tid: str, spec: dict) -> Table:
         table.header = name_repeated_columns([parse_header(node, "") for node in spec["header"]])
         table.row_tree = [parse_row_node(node) for node in spec["rows"]]
         table.row_labels = spec.get("row_labels", True)
+        table.balance = spec.get("balance")
     return table
 
 
