@@ -283,3 +283,83 @@ def test_pasted_full_text_fills_the_form_and_keeps_uncertain_cells_uncertain(pag
     flag.first.wait_for(timeout=20000)
     assert flag.first.inner_text().startswith("UNCERTAIN：")
     assert page.input_value("[name=published]") == "2022-02-08"
+
+
+# -- the table arithmetic before the engine ------------------------------------------------------
+
+ARITHMETIC = ("T3-ROW", "T3-RES", "T3-BAL", "T4-SUM")
+
+
+def test_table_arithmetic_flags_within_two_seconds_before_the_engine(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + "tianbao/")
+    section = page.locator("section[data-edition=gov-2021]")
+    page.fill("[name=agency]", "ceshi-zhen")
+    page.fill("[name=year]", "2022")
+    page.fill("[name=name]", "测试镇人民政府")
+    page.fill("[name=region]", "福建省/福州市/罗源县")
+    page.fill("[name=published]", "2023-01-20")
+    section.locator("input[data-cell='t3.new_received.0']").fill("5")
+    section.locator("input[data-cell='t3.total.0']").fill("3")
+    section.locator("input[data-cell='t3.carried_forward.0']").fill("0")
+    flag = section.locator("td[data-cell='t3.new_received.0'] .nb-tb-flag")
+    flag.wait_for(timeout=2000)
+    shown = page.evaluate("performance.now()")  # since navigation
+    status = page.inner_text("#nb-tb-status")
+    message = "“自然人”列勾稽关系不成立：新收 + 上年结转 = 5，办理结果总计 + 结转下年 = 3（即使不计空白单元格也已超出）"
+    assert flag.inner_text() == f"T3-BAL：{message}"
+    assert "正在" in status and "表内计算" in status, status  # the engine is still loading, and says so
+    timing = page.evaluate("window.nianbaoTiming")
+    print(f"arithmetic usable {timing['arithmetic']:.0f} ms, flag shown {shown:.0f} ms after navigation")
+    assert timing["arithmetic"] < 2000 and "ready" not in timing
+    # Once the engine is ready its full check takes over: the same rule and message, now located.
+    page.evaluate("nianbao.ready")
+    page.locator("#nb-tb-problems li", has_text=re.compile(r"2022\.yml:\d+:\d+: error\[T3-BAL\]")).wait_for(timeout=20000)
+    assert flag.inner_text() == f"T3-BAL：{message}"
+    print(f"engine ready {page.evaluate('window.nianbaoTiming.ready'):.0f} ms after navigation")
+    context.close()
+
+
+def planted_state(folder: Path, year: int, rng: random.Random) -> dict:
+    """A generated report read into the form, then an editor's slips typed into table 三 and 四:
+    a wrong number, a blank, a word, full-width digits, thousands separators, an uncertain reading,
+    a negative, a number past 2**53."""
+    from nianbao.editing import browser as engine_py
+
+    files = {f"reports/{folder.name}/{p.name}": p.read_text(encoding="utf-8")
+             for p in (folder / f"{year}.yml", folder / f"{year}.md")}
+    state = engine_py.form_state(files)
+    state.update(agency=folder.name, year=year)
+    cells = [(tid, row, i) for tid in ("t3", "t4") for row, values in state["cells"][tid].items()
+             for i in range(len(values))]
+    for tid, row, i in rng.sample(cells, rng.randint(1, 5)):
+        old = state["cells"][tid][row][i]
+        number = int(old) if isinstance(old, str) and old.isdigit() else 7
+        state["cells"][tid][row][i] = rng.choice([
+            str(number + rng.randint(1, 9)), "", "若干", "".join(chr(ord("０") + int(d)) for d in str(number)),
+            f"{number + 1000:,}", {"uncertain": str(number)}, "-5", "123456789012345678901"])
+    return state
+
+
+def test_page_arithmetic_flags_exactly_the_cells_the_python_rules_flag(engine, tmp_path):
+    """For generated reports of both editions with planted slips, the page's own evaluation of the
+    spec's relations gives the same rule, cell and message as the package's check of the form."""
+    from nianbao.editing import browser as engine_py
+
+    generated = tmp_path / "generated"
+    generate(generated, 120, seed=11, problem_share=0.3)
+    rng = random.Random(30)
+    editions_seen, flagged, differ = set(), 0, []
+    for path in sorted(generated.rglob("20*.yml")):
+        year = int(path.stem)
+        state = planted_state(path.parent, year, rng)
+        expected = sorted((p["rule"], p["cell"], p["text"].split("] ", 1)[1])
+                          for p in engine_py.form_check(state)["problems"] if p["rule"] in ARITHMETIC)
+        got = sorted((p["rule"], p["cell"], p["message"]) for p in engine.evaluate("s => nianbao.arithmetic(s)", state))
+        editions_seen.add(year >= 2021)
+        flagged += len(expected)
+        if got != expected:
+            differ.append((path.parent.name, year, got, expected))
+    assert differ == []
+    assert editions_seen == {False, True} and flagged >= 100

@@ -10,6 +10,8 @@ const config = JSON.parse(root.dataset.config);
 function say(text) { status.textContent = text; }
 
 const started = performance.now();
+window.nianbaoTiming = {};
+let engineUp = false; // until then the table arithmetic is checked here, from the spec's relations
 const worker = new Worker(new URL("tianbao-worker.js", import.meta.url), { type: "module" });
 const pending = new Map();
 let nextId = 0;
@@ -18,8 +20,10 @@ const engineReady = new Promise((resolve, reject) => { markReady = resolve; mark
 
 worker.onmessage = ({ data }) => {
   if (data.progress) say(data.progress);
-  if (data.timing) window.nianbaoTiming = data.timing;
+  if (data.timing) Object.assign(window.nianbaoTiming, data.timing);
   if (data.ready) {
+    window.nianbaoTiming.ready = performance.now();
+    engineUp = true;
     say(`检查引擎已就绪（${((performance.now() - started) / 1000).toFixed(1)} 秒）：填写时逐项核验。`);
     markReady(true);
   }
@@ -52,7 +56,62 @@ window.nianbao = {
     return call("import_text", text, agency, Number(year), name, region);
   },
   formFiles(state) { return call("form_files", state); },
+  // The table arithmetic alone, as the page checks it before the engine is ready: [{rule, cell, message}].
+  arithmetic(s) { const section = editionOf(s.year); return section ? arithmetic(section, s.cells, s.acknowledged) : []; },
 };
+
+// -- the table arithmetic, usable at once ------------------------------------------------------
+// The relations (T3-ROW, T3-RES, T3-BAL, T4-SUM) are data the build derives from the edition spec
+// (core/sums.py) into each edition's data-sums; this evaluates them as sums.verdict/message do,
+// cells read as the form's writer reads them (editing/browser.cell_value). Once the engine is ready,
+// its full check replaces these findings (same rule ids, same messages).
+const WIDE = { "．": ".", "－": "-" };
+function cellNumber(value) {
+  if (value && typeof value === "object") return null; // an uncertain reading is no number
+  let piece = String(value ?? "").trim().replace(/[０-９．－]/g, (c) => WIDE[c] ?? String(c.charCodeAt(0) - 0xff10));
+  if (/^-?[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?$/.test(piece)) piece = piece.replace(/[,，]/g, "");
+  return /^-?[0-9]+$/.test(piece) ? BigInt(piece) : null; // BigInt: exact as Python's int
+}
+
+function verdict(left, right) {
+  const sum = (xs) => xs.reduce((a, n) => a + (n ?? 0n), 0n);
+  const l = sum(left), r = sum(right);
+  const leftFull = left.every((n) => n !== null), rightFull = right.every((n) => n !== null);
+  if (leftFull && rightFull) return [l === r ? "ok" : "fail", l, r];
+  if ((leftFull && r > l) || (rightFull && l > r)) return ["fail", l, r];
+  return ["unknown", l, r];
+}
+
+function arithmetic(section, cells, acks = []) {
+  const reasons = new Map(); // as the check reads `acknowledged`: the last entry of a rule with a reason
+  for (const a of acks || []) if (a && a.rule && String(a.reason ?? "").trim()) reasons.set(a.rule, a.reason);
+  const relations = (section.sums ??= JSON.parse(section.dataset.sums));
+  const number = (name) => { const [t, r, i] = name.split("."); return cellNumber(cells?.[t]?.[r]?.[Number(i)]); };
+  const fmt = (n) => (n === null ? "空白" : String(n));
+  const found = [];
+  for (const rel of relations) {
+    const left = rel.left.map(number), right = rel.right.map(number);
+    const [status, l, r] = verdict(left, right);
+    if (status !== "fail") continue;
+    const values = { first: fmt(left[0]), left: String(l), right: String(r),
+      explain: rel.explain.map((label, k) => `${label} ${fmt(right[k])}`).join(" + "),
+      note: (rel.noteAll ? left.concat(right) : right).some((n) => n === null) ? "（即使不计空白单元格也已超出）" : "" };
+    const reason = reasons.get(rel.rule);
+    const text = rel.message.replace(/\{(first|left|right|explain|note)\}/g, (_, k) => values[k]);
+    found.push({ rule: rel.rule, level: rel.level, cell: rel.left[0], acknowledged: reason !== undefined,
+      message: reason === undefined ? text : `${text}（已确认：${reason}）` });
+  }
+  return found;
+}
+
+function showArithmetic() {
+  const s = state();
+  const section = currentEdition();
+  if (!section) return;
+  const path = `reports/${s.agency || "<机构代码>"}/${s.year}.yml`;
+  showProblems(arithmetic(section, s.cells, s.acknowledged).map((p) => ({ ...p, path,
+    text: `${path}: ${p.level}[${p.rule}] ${p.message}` })));
+}
 
 // -- the form ------------------------------------------------------------------------------
 
@@ -60,8 +119,10 @@ const field = (name) => root.querySelector(`[name="${name}"]`);
 const editions = [...root.querySelectorAll(".nb-tb-edition")];
 const narrative = document.getElementById("nb-tb-narrative");
 
-function currentEdition() {
-  const year = Number(field("year").value);
+function currentEdition() { return editionOf(field("year").value); }
+
+function editionOf(value) {
+  const year = Number(value);
   return editions.find((s) => year >= Number(s.dataset.first) && (!s.dataset.last || year <= Number(s.dataset.last)));
 }
 
@@ -191,6 +252,7 @@ let latestFiles = null;
 function changed() {
   showEdition();
   saveDraft();
+  if (!engineUp) showArithmetic();
   clearTimeout(timer);
   timer = setTimeout(runCheck, 300);
 }
@@ -290,4 +352,6 @@ root.addEventListener("input", (event) => {
   if (event.target.dataset && event.target.dataset.uncertain) delete event.target.dataset.uncertain;
   changed();
 });
+showArithmetic();
+window.nianbaoTiming.arithmetic = performance.now(); // since navigation: the arithmetic is usable
 runCheck();

@@ -14,8 +14,9 @@ import json
 
 from markupsafe import escape
 
-from ..core import editions
+from ..core import editions, sums
 from ..core.model import Cell, Report
+from ..core.rules import RULES
 from .render import render_table
 from .urls import Blocks, Page, SiteInfo, md_link
 
@@ -71,8 +72,10 @@ def edition_form(edition_id: str) -> str:
     edition = editions.get(edition_id)
     report, where = blank_report(edition)
     last = edition.last_year or ""
+    # The table arithmetic as data (core/sums.py): the page checks it at once, before its engine loads.
+    arithmetic = [dict(rel, level=RULES[rel["rule"]].level) for rel in sums.as_data(edition)]
     parts = [f'<section class="nb-tb-edition" data-edition="{edition_id}" data-first="{edition.first_year}" '
-             f'data-last="{last}" hidden>']
+             f'data-last="{last}" data-sums="{escape(json.dumps(arithmetic, ensure_ascii=False))}" hidden>']
     for tid in edition.tables:
         parts.append(render_table(report, tid, cell=input_cell(where, edition_id)))
     parts.append("</section>")
@@ -87,7 +90,7 @@ def form_html(repo: str | None) -> str:
                    for key, label, kind in META_FIELDS)
     return "\n".join([
         f'<div id="nb-tb" data-config="{escape(config)}">',
-        '<p id="nb-tb-status" class="nb-tb-status" role="status">正在加载检查引擎（首次约需数秒）……表格可以先填写。</p>',
+        '<p id="nb-tb-status" class="nb-tb-status" role="status">正在加载检查引擎（首次约需数秒）……表格可以先填写，表内计算（T3-ROW、T3-RES、T3-BAL、T4-SUM）已在核验。</p>',
         '<fieldset class="nb-tb-agency"><legend>机构与年度</legend>',
         '<label>机构代码<input name="agency" required pattern="[a-z0-9][a-z0-9-]*" autocomplete="off" '
         'placeholder="如 luoyuan-songshan"></label>',
