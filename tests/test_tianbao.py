@@ -363,3 +363,51 @@ def test_page_arithmetic_flags_exactly_the_cells_the_python_rules_flag(engine, t
             differ.append((path.parent.name, year, got, expected))
     assert differ == []
     assert editions_seen == {False, True} and flagged >= 100
+
+
+# -- starting points: the agency page's link, the last year, a published report ----------------
+
+def test_agency_page_links_the_form_with_its_agency_chosen(page, server):
+    page.goto(server + "luoyuan-songshan/")
+    page.click("text=填写或更正本机构的报告")
+    page.wait_for_url("**/tianbao/?agency=luoyuan-songshan")
+    assert page.input_value("[name=agency]") == "luoyuan-songshan"
+    note = page.locator("#nb-tb-agency-note")
+    note.filter(has_text="本站已有该机构").wait_for(timeout=5000)
+    assert "罗源县松山镇人民政府" in note.inner_text() and "2019" in note.inner_text()
+    assert page.locator("#nb-tb-from-last").is_visible() and page.locator("#nb-tb-correct").is_visible()
+    page.fill("[name=agency]", "xin-zhen")
+    note.filter(has_text="本站没有这个机构代码").wait_for(timeout=5000)
+    assert page.locator("#nb-tb-start").is_hidden()
+
+
+def test_start_from_last_year_carries_the_cells_over(page, server):
+    data = yaml.safe_load((SEED / "2019.yml").read_text(encoding="utf-8"))
+    page.goto(server + "tianbao/?agency=luoyuan-songshan")
+    page.locator("#nb-tb-from-last").click()
+    section = page.locator("section[data-edition=gov-2019]")
+    page.wait_for_function("document.querySelector('[name=year]').value === '2020'")
+    for i, value in enumerate(data["t3"]["carried_forward"]):
+        assert section.locator(f"input[data-cell='t3.carried_over.{i}']").input_value() == ("" if value is None else str(value))
+    assert sum(v is not None for v in data["t3"]["carried_forward"]) >= 5  # 0 is carried as 0; a blank stays blank
+    # Nothing else is this year's yet: the new cells and the date stay for the editor.
+    assert section.locator("input[data-cell='t3.new_received.0']").input_value() == ""
+    assert page.input_value("[name=published]") == ""
+    assert page.input_value("[name=title]") == data["title"].replace("2019", "2020")
+
+
+def test_correcting_a_published_report_downloads_it_as_fmt_writes_it(page, server, tmp_path):
+    page.goto(server + "tianbao/?agency=luoyuan-songshan")
+    page.locator("#nb-tb-correct").click()
+    page.wait_for_function("document.querySelector('[name=title]').value !== ''")
+    data = yaml.safe_load((SEED / "2019.yml").read_text(encoding="utf-8"))
+    assert page.input_value("[name=year]") == "2019" and page.input_value("[name=published]") == str(data["published"])
+    page.evaluate("nianbao.ready")
+    with page.expect_download() as download:
+        page.click("#nb-tb-download")
+    saved = tmp_path / "download.yml"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "2019.yml"
+    assert saved.read_text(encoding="utf-8") == expected_seed(tmp_path)
+    # The narrative was not loaded: only the .yml is offered, the repository's .md stays as it is.
+    assert page.locator("#nb-tb-files a").all_inner_texts() == ["reports/luoyuan-songshan/2019.yml"]

@@ -218,9 +218,10 @@ def empty(report: Report) -> Iterator[Finding]:
 
 @rule("XY-CARRY", "W", "上年“结转下年度继续办理” = 本年“上年结转”", pair=True)
 def xy_carry(prev: Report, cur: Report) -> Iterator[Finding]:
+    carry = cur.edition.tables["t3"].carry
     for col in cur.edition.tables["t3"].columns_of("total"):
-        before = prev.cell("t3", "carried_forward", col.id)
-        now = cur.cell("t3", "carried_over", col.id)
+        before = prev.cell("t3", carry["from"], col.id)
+        now = cur.cell("t3", carry["to"], col.id)
         if before and now and before.number is not None and now.number is not None \
                 and before.number != now.number:
             yield Finding(now, f"“{col.label}”列上年结转 {now.number}，但 {prev.year} 年报告的结转下年度为 "

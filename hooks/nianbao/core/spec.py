@@ -61,6 +61,7 @@ class Table:
     row_tree: list[Node] = field(default_factory=list)
     row_labels: bool = True
     balance: dict | None = None  # {left: [rows], right: [rows], text}: sums per column (T3-BAL)
+    carry: dict | None = None  # {from: row, to: row}: a year's row is the next year's (XY-CARRY)
 
     # The spec never changes after loading, so the lookups every cell check makes are computed once.
     @functools.cached_property

@@ -16,6 +16,7 @@ from .navigation import breadcrumb
 from .pagedtables import FIRST_ROWS, paged_table
 from .render import environment
 from .summaryrows import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
+from .tianbao import TIANBAO_PAGE
 from .urls import WIDE_PAGE, Blocks, agency_uri, href, md_link, md_text, region_uri, report_uri, year_uri
 
 
@@ -37,6 +38,8 @@ def agency_page(agency: Agency, reports: list[Report], result: Result, blocks: B
              f"- **地区**：{md_link(region, uri, region_uri(tuple(agency.region)))}"]
     if agency.credit_code:
         lines.append(f"- **统一社会信用代码**：{md_text(agency.credit_code)}")
+    # The 填报 page opens with this agency chosen (its published reports are fetched from there).
+    lines.append(f"- **填报**：{md_link('填写或更正本机构的报告', uri, TIANBAO_PAGE, query={'agency': agency.slug})}")
     if not reports:
         return "\n".join(lines + ["", "本机构暂无报告。"]) + "\n"
     ordered = sorted(reports, key=lambda r: -r.year)

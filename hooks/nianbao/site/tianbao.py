@@ -56,13 +56,16 @@ def blank_report(edition) -> tuple[Report, dict[tuple[int, int], tuple[str, str,
     return report, where
 
 
-def input_cell(where: dict, edition_id: str):
+def input_cell(where: dict, edition):
+    edition_id = edition.id
+
     def cell(value: Cell, headers: list[str], flags: dict, colspan: int = 1) -> str:
         tid, row, i = where[(value.line, value.col)]
+        column = edition.tables[tid].columns_of(row)[i].id  # the published data.json names cells so
         span = f' colspan="{colspan}"' if colspan > 1 else ""
         name = f"{tid}.{row}.{i}"
         return (f'<td{span} headers="{" ".join(headers)}" class="nb-num nb-in" data-cell="{name}">'
-                f'<input inputmode="numeric" autocomplete="off" data-cell="{name}" '
+                f'<input inputmode="numeric" autocomplete="off" data-cell="{name}" data-col="{column}" '
                 f'aria-labelledby="{" ".join(reversed(headers))}" id="in-{edition_id}-{tid}-{row}-{i}"></td>')
     return cell
 
@@ -75,11 +78,18 @@ def edition_form(edition_id: str) -> str:
     # The table arithmetic as data (core/sums.py): the page checks it at once, before its engine loads.
     arithmetic = [dict(rel, level=RULES[rel["rule"]].level) for rel in sums.as_data(edition)]
     parts = [f'<section class="nb-tb-edition" data-edition="{edition_id}" data-first="{edition.first_year}" '
-             f'data-last="{last}" data-sums="{escape(json.dumps(arithmetic, ensure_ascii=False))}" hidden>']
+             f'data-last="{last}" data-sums="{escape(json.dumps(arithmetic, ensure_ascii=False))}" '
+             f'data-carry="{escape(json.dumps(carries(edition)))}" hidden>']
     for tid in edition.tables:
-        parts.append(render_table(report, tid, cell=input_cell(where, edition_id)))
+        parts.append(render_table(report, tid, cell=input_cell(where, edition)))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def carries(edition) -> list[dict]:
+    """The rows a report carries over from the year before (the spec's `carry`, as XY-CARRY reads it)."""
+    return [{"table": tid, "from": table.carry["from"], "to": table.carry["to"]}
+            for tid, table in edition.tables.items() if table.carry]
 
 
 def form_html(repo: str | None) -> str:
@@ -97,6 +107,14 @@ def form_html(repo: str | None) -> str:
         '<label>年度<input name="year" type="number" min="2019" max="2100" required></label>',
         '<label>机构全称（新机构填写）<input name="name" autocomplete="off"></label>',
         '<label>所属地区（新机构填写）<input name="region" autocomplete="off" placeholder="如 福建省/福州市/罗源县"></label>',
+        '<p id="nb-tb-agency-note" role="status"></p>',
+        "</fieldset>",
+        # Shown for an agency the site has: its data files are fetched when its code is entered.
+        '<fieldset class="nb-tb-start" id="nb-tb-start" hidden><legend>从本站已发布的报告开始</legend>',
+        '<p><button type="button" id="nb-tb-from-last" class="md-button">从上一年开始</button> '
+        "填入下一年度、标题和从上一年结转的单元格（表三“上年结转”）。</p>",
+        '<p><label>已发布的年度<select id="nb-tb-published-year"></select></label> '
+        '<button type="button" id="nb-tb-correct" class="md-button">更正已发布的报告</button></p>',
         "</fieldset>",
         f'<fieldset class="nb-tb-meta"><legend>报告信息</legend>{meta}</fieldset>',
         '<details class="nb-tb-paste"><summary>粘贴全文：从报告原文自动填写</summary>',

@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from markupsafe import escape
 
@@ -107,11 +107,12 @@ def link(from_uri: str, to_uri: str) -> str:
     return quote(posixpath.relpath(to_uri, posixpath.dirname(from_uri) or "."), safe="/.-_~")
 
 
-def md_link(label: str, from_uri: str, to_uri: str, fragment: str = "") -> str:
+def md_link(label: str, from_uri: str, to_uri: str, fragment: str = "", query: dict | None = None) -> str:
     """The one way generated Markdown links a page: the label shown as the text it is (`md_text`),
-    the destination percent-encoded (`link`), the fragment too. tests/test_architecture.py checks
-    that no generated page writes a Markdown link any other way."""
-    target = link(from_uri, to_uri) + (("#" + quote(fragment, safe="-_")) if fragment else "")
+    the destination percent-encoded (`link`), the query and fragment too. tests/test_architecture.py
+    checks that no generated page writes a Markdown link any other way."""
+    target = link(from_uri, to_uri) + (("?" + urlencode(query)) if query else "") + \
+        (("#" + quote(fragment, safe="-_")) if fragment else "")
     return f"[{md_text(label)}]({target})"
 
 

@@ -91,6 +91,7 @@ def parse_table(tid: str, spec: dict) -> Table:
         table.row_tree = [parse_row_node(node) for node in spec["rows"]]
         table.row_labels = spec.get("row_labels", True)
         table.balance = spec.get("balance")
+        table.carry = spec.get("carry")
     return table
 
 
