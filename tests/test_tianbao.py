@@ -411,3 +411,15 @@ def test_correcting_a_published_report_downloads_it_as_fmt_writes_it(page, serve
     assert saved.read_text(encoding="utf-8") == expected_seed(tmp_path)
     # The narrative was not loaded: only the .yml is offered, the repository's .md stays as it is.
     assert page.locator("#nb-tb-files a").all_inner_texts() == ["reports/luoyuan-songshan/2019.yml"]
+
+
+def test_an_existing_agency_is_found_by_name(page, server):
+    page.goto(server + "tianbao/")
+    page.fill("#nb-tb-find", "松山镇")
+    choice = page.locator("#nb-tb-found button[data-agency=luoyuan-songshan]")
+    choice.wait_for(timeout=5000)
+    assert choice.inner_text().startswith("罗源县松山镇人民政府（")
+    choice.click()
+    assert page.input_value("[name=agency]") == "luoyuan-songshan"
+    page.locator("#nb-tb-agency-note", has_text="本站已有该机构").wait_for(timeout=5000)
+    assert page.locator("#nb-tb-from-last").is_visible()

@@ -326,21 +326,32 @@
     });
     return best;
   }
-  function showDirect(box, base, query) {
-    var seq = ++directSeq, needle = longestHanRun(query), chars = Array.from(needle);
-    function clear() { while (box.firstChild) box.removeChild(box.firstChild); box.hidden = true; }
-    if (chars.length < 2) { clear(); return; }
+  // The names that hold the query's longest Han run, best first ({item, tier}): one bucket of the
+  // directory (site/directory.py) is fetched. The 填报 page finds agencies with it too.
+  function directoryMatches(base, query) {
+    var needle = longestHanRun(query), chars = Array.from(needle);
+    if (chars.length < 2) return Promise.resolve({ needle: needle, found: [] });
     var folder = new URL("search/names/", base);
-    fetch(new URL("index.json", folder)).then(function (r) { return r.json(); }).then(function (index) {
+    return fetch(new URL("index.json", folder)).then(function (r) { return r.json(); }).then(function (index) {
       return fetch(new URL(nameBucket(chars[0] + chars[1], index.buckets) + ".json", folder))
         .then(function (r) { return r.ok ? r.json() : []; });
     }).then(function (items) {
-      if (seq !== directSeq) return;
       var found = items.filter(function (it) { return it[1].indexOf(needle) >= 0; }).map(function (it) {
         return { item: it, tier: it[1] === needle ? 0 : it[1].indexOf(needle) === 0 ? 1 : 2 };
       }).sort(function (a, b) {
         return a.tier - b.tier || a.item[1].length - b.item[1].length || (a.item[1] < b.item[1] ? -1 : a.item[1] > b.item[1] ? 1 : 0);
       });
+      return { needle: needle, found: found };
+    });
+  }
+  window.nianbaoDirectory = { matches: directoryMatches };
+  function showDirect(box, base, query) {
+    var seq = ++directSeq;
+    function clear() { while (box.firstChild) box.removeChild(box.firstChild); box.hidden = true; }
+    if (Array.from(longestHanRun(query)).length < 2) { clear(); return; }
+    directoryMatches(base, query).then(function (answer) {
+      if (seq !== directSeq) return;
+      var found = answer.found, needle = answer.needle;
       clear();
       if (!found.length) return;
       var heading = document.createElement("h2");

@@ -467,6 +467,39 @@ root.addEventListener("input", (event) => {
   if (event.target.dataset && event.target.dataset.uncertain) delete event.target.dataset.uncertain;
   changed();
 });
+// An agency found by name in the site's own directory of names (one bucket fetched, as the search
+// page's 机构直达 does: docs/javascripts/nianbao.js).
+let finding = null;
+document.getElementById("nb-tb-find").addEventListener("input", (event) => {
+  clearTimeout(finding);
+  finding = setTimeout(async () => {
+    const query = event.target.value;
+    const list = document.getElementById("nb-tb-found");
+    const answer = window.nianbaoDirectory ? await window.nianbaoDirectory.matches(SITE, query).catch(() => null) : null;
+    if (event.target.value !== query) return;
+    list.replaceChildren();
+    for (const { item } of (answer ? answer.found : []).filter((f) => f.item[0] === "机构").slice(0, 8)) {
+      const slug = item[2].replace(/\/$/, "");
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(slug)) continue;
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button";
+      button.dataset.agency = slug;
+      button.textContent = `${item[1]}（${item[3]}）`;
+      button.addEventListener("click", () => {
+        field("agency").value = slug;
+        list.replaceChildren();
+        event.target.value = "";
+        lookUpAgency(slug);
+        changed();
+      });
+      li.append(button);
+      list.append(li);
+    }
+  }, 250);
+});
+
 // The agency page's link names its agency (?agency=<slug>); the code typed here is looked up too.
 const asked = new URLSearchParams(location.search).get("agency");
 if (asked && /^[a-z0-9][a-z0-9-]*$/.test(asked) && field("agency").value.trim() !== asked) field("agency").value = asked;

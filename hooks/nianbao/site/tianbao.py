@@ -102,6 +102,8 @@ def form_html(repo: str | None) -> str:
         f'<div id="nb-tb" data-config="{escape(config)}">',
         '<p id="nb-tb-status" class="nb-tb-status" role="status">正在加载检查引擎（首次约需数秒）……表格可以先填写，表内计算（T3-ROW、T3-RES、T3-BAL、T4-SUM）已在核验。</p>',
         '<fieldset class="nb-tb-agency"><legend>机构与年度</legend>',
+        '<label>按名称查找本站已有的机构<input id="nb-tb-find" type="search" autocomplete="off" placeholder="如 松山镇"></label>',
+        '<ul id="nb-tb-found" class="nb-tb-found" aria-live="polite"></ul>',
         '<label>机构代码<input name="agency" required pattern="[a-z0-9][a-z0-9-]*" autocomplete="off" '
         'placeholder="如 luoyuan-songshan"></label>',
         '<label>年度<input name="year" type="number" min="2019" max="2100" required></label>',
