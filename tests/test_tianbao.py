@@ -423,3 +423,34 @@ def test_an_existing_agency_is_found_by_name(page, server):
     assert page.input_value("[name=agency]") == "luoyuan-songshan"
     page.locator("#nb-tb-agency-note", has_text="本站已有该机构").wait_for(timeout=5000)
     assert page.locator("#nb-tb-from-last").is_visible()
+
+
+# -- accessibility ---------------------------------------------------------------------------------
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package.json; never copied into the site
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_no_serious_or_critical_accessibility_violations(browser, server, width):
+    assert AXE.is_file(), "axe-core is missing: run the test command `bash tests/run.sh`, which installs it with npm ci"
+    # The page's CSP refuses injected scripts: axe is the test's own tool, so this context bypasses it.
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "tianbao/?agency=luoyuan-songshan")
+    page.locator("#nb-tb-start").wait_for(timeout=5000)
+    page.fill("[name=year]", "2022")  # an edition shown, with a flagged cell
+    section = page.locator("section[data-edition=gov-2021]")
+    section.locator("input[data-cell='t3.new_received.0']").fill("5")
+    section.locator("input[data-cell='t3.total.0']").fill("3")
+    section.locator("input[data-cell='t3.carried_forward.0']").fill("0")
+    section.locator("td[data-cell='t3.new_received.0'] .nb-tb-flag").wait_for(timeout=5000)
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document);
+        return {violations: r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                  .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})),
+                labelled: (r.passes.find(p => p.id === 'label') || {nodes: []}).nodes.length};
+    }""")
+    context.close()
+    assert result["violations"] == []
+    assert result["labelled"] >= 150  # axe did look at the form: every table cell's input has its name
