@@ -55,25 +55,8 @@ def rule(rule_id: str, sev: str, title: str, pair: bool = False):
 def arithmetic(rule_id: str) -> Callable:
     """The rule `rule_id` of the sums derived from the spec, evaluated on a report's cells."""
     def check(report: Report) -> Iterator[Finding]:
-        rels = sums.by_rule(report.edition.id, tuple(report.tables.get("t3", ()))).get(rule_id, ())
-        fetched: dict = {}
-
-        def cells(table: str, terms) -> list[Cell | None]:
-            out = []
-            for row, column in terms:
-                got = fetched.get((table, row))
-                if got is None:  # a row at a time: one lookup of each row
-                    ids = [c.id for c in report.edition.tables[table].columns_of(row)]
-                    got = fetched[(table, row)] = dict(zip(ids, report.row_cells(table, row, ids)))
-                out.append(got.get(column))
-            return out
-
-        for rel in rels:
-            left, right = cells(rel.table, rel.left), cells(rel.table, rel.right)
-            text = sums.message(rel, [c.number if c is not None else None for c in left],
-                                [c.number if c is not None else None for c in right])
-            if text is not None and left[0] is not None:
-                yield Finding(left[0], text)
+        for cell, text in sums.findings(report, rule_id):
+            yield Finding(cell, text)
     return check
 
 
