@@ -324,7 +324,7 @@ def test_table_arithmetic_flags_within_two_seconds_before_the_engine(browser, se
 def planted_state(folder: Path, year: int, rng: random.Random) -> dict:
     """A generated report read into the form, then an editor's slips typed into table 三 and 四:
     a wrong number, a blank, a word, full-width digits, thousands separators, an uncertain reading,
-    a negative, a number past 2**53."""
+    a negative, the largest number a report may print (15 digits)."""
     from nianbao.editing import browser as engine_py
 
     files = {f"reports/{folder.name}/{p.name}": p.read_text(encoding="utf-8")
@@ -338,7 +338,7 @@ def planted_state(folder: Path, year: int, rng: random.Random) -> dict:
         number = int(old) if isinstance(old, str) and old.isdigit() else 7
         state["cells"][tid][row][i] = rng.choice([
             str(number + rng.randint(1, 9)), "", "若干", "".join(chr(ord("０") + int(d)) for d in str(number)),
-            f"{number + 1000:,}", {"uncertain": str(number)}, "-5", "123456789012345678901"])
+            f"{number + 1000:,}", {"uncertain": str(number)}, "-5", "999999999999999"])
     return state
 
 

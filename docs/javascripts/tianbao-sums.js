@@ -3,12 +3,15 @@
 // (core/sums.py) into each edition's data-sums; this evaluates them as sums.verdict/message do,
 // cells read as the form's writer reads them (editing/browser.cell_value). Once the engine is ready,
 // its full check replaces these findings (same rule ids, same messages).
+const LIMIT = 10n ** 15n; // core/numbers.py MAX_DIGITS
 const WIDE = { "．": ".", "－": "-" };
 function cellNumber(value) {
   if (value && typeof value === "object") return null; // an uncertain reading is no number
   let piece = String(value ?? "").trim().replace(/[０-９．－]/g, (c) => WIDE[c] ?? String(c.charCodeAt(0) - 0xff10));
   if (/^-?[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?$/.test(piece)) piece = piece.replace(/[,，]/g, "");
-  return /^-?[0-9]+$/.test(piece) ? BigInt(piece) : null; // BigInt: exact as Python's int
+  if (!/^-?[0-9]+$/.test(piece)) return null;
+  const n = BigInt(piece); // exact as Python's int; past 15 digits no number a report prints (core/numbers.py)
+  return n > -LIMIT && n < LIMIT ? n : null;
 }
 
 function verdict(left, right) {
