@@ -11,23 +11,15 @@
 
 from __future__ import annotations
 
-import functools
-import json
-import os
 import re
-import subprocess
-import sys
-import threading
-from http.server import ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import report_data, write_report
-from test_browser import CHROMIUM, FLAGS, RecordingHandler, browser  # noqa: F401  (the browser fixture)
-from test_site import make_project
+from test_browser import CHROMIUM, FLAGS, RecordingHandler, browser, serve  # noqa: F401  (the browser fixture)
+from test_site import bypassed_build, make_project
 from nianbao.core.safety import NARRATIVE_ATTRIBUTES, NARRATIVE_TAGS, check_markdown, url_is_unsafe
 from nianbao.site.narrative import blocks
 
@@ -115,15 +107,11 @@ ATTACKS = {
 # Report titles print as the page's <h1>; its id must not become the theme's config element.
 TITLES = {"divergence": "__config", "classes": "check"}
 
-UNCHECKED = """
-import sys
-from nianbao.core import load, safety
 # What a contributor's narrative and attachment could do if they got past `nianbao check`.
+UNCHECKED = """
+from nianbao.core import load, safety
 safety.check_markdown = lambda text, path: []
 load.attachment_problem = lambda path: None
-from mkdocs.config import load_config
-from mkdocs.commands.build import build
-build(load_config(sys.argv[1]))
 """
 
 
@@ -139,16 +127,10 @@ def hostile_site(tmp_path_factory):
         if name == "block":
             (path.parent / "files").mkdir()
             (path.parent / "files" / "2022-original.pdf").write_text("window.pwned = 'pdf';\n", encoding="utf-8")
-    script = project / "unchecked_build.py"
-    script.write_text(UNCHECKED, encoding="utf-8")
-    env = dict(os.environ, NIANBAO_SEARCH="off", SOURCE_DATE_EPOCH="1700000000")
-    done = subprocess.run([sys.executable, str(script), str(project / "mkdocs.yml")], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = bypassed_build(project, UNCHECKED)
     assert done.returncode == 0, done.stderr
-    handler = type("Recorder", (RecordingHandler,), {"paths": []})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(project / "site")))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", project / "site"
+    httpd, url = serve(project / "site", type("Recorder", (RecordingHandler,), {"paths": []}))
+    yield url, project / "site"
     httpd.shutdown()
 
 

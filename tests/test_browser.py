@@ -42,17 +42,21 @@ class RecordingHandler(QuietHandler):
         return super().send_head()
 
 
+def serve(site: Path, handler=QuietHandler):
+    """A local server of a built site on a free port, in a thread: (server, its base URL)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("browser"))
     write_report(project / "reports", report_data(slug="ceshi-zhen", year=2022))
     done = build(project)
     assert done.returncode == 0, done.stderr
-    handler = functools.partial(QuietHandler, directory=str(project / "site"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd, url = serve(project / "site")
+    yield url
     httpd.shutdown()
 
 
@@ -64,10 +68,8 @@ def two_year_server(tmp_path_factory):
         write_report(project / "reports", report_data(slug="ceshi-zhen", year=year))
     done = build(project)
     assert done.returncode == 0, done.stderr
-    handler = functools.partial(QuietHandler, directory=str(project / "site"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd, url = serve(project / "site")
+    yield url
     httpd.shutdown()
 
 
@@ -235,9 +237,8 @@ def generated_site(folder: Path, reports: int, env: dict, edit=lambda reports: N
                           timeout=600)
     assert done.returncode == 0, done.stderr
     recording = type("Recording", (RecordingHandler,), {"paths": []})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(recording, directory=str(project / "site")))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", project, recording.paths
+    httpd, url = serve(project / "site", recording)
+    yield url, project, recording.paths
     httpd.shutdown()
 
 
@@ -305,12 +306,10 @@ def test_search_page_says_when_there_is_no_index(browser, tmp_path):
     env = dict(os.environ, NIANBAO_SEARCH="off", NO_MKDOCS_2_WARNING="1")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],
                    cwd=project, env=env, check=True, capture_output=True)
-    handler = functools.partial(QuietHandler, directory=str(project / "site"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd, url = serve(project / "site")
     try:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/")
+        page.goto(f"{url}search/")
         message = page.locator(".nb-search-missing")
         message.wait_for(timeout=10000)
         assert "NIANBAO_SEARCH=on" in message.inner_text()

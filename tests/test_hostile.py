@@ -4,10 +4,8 @@ would write it, through `nianbao check` and through a built site whose check was
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import line_of, report_data, write_report
-from test_site import make_project
+from test_site import bypassed_build, make_project
 from nianbao.core.check import check_path
 from nianbao.core.fields import MARKUP, char_problem
 
@@ -154,24 +152,16 @@ def test_check_flags_every_harmful_value_where_it_stands(tmp_path_factory, field
 
 # -- the built site, with the check bypassed -----------------------------------------------
 
-UNCHECKED_BUILD = """
-import sys
-from nianbao.core import fields
 # What a contributor's value could do if it got past `nianbao check`.
+FIELDS_UNCHECKED = """
+from nianbao.core import fields
 for name in ("text_problem", "region_problem", "url_problem", "date_problem"):
     setattr(fields, name, lambda *args, **kwargs: None)
-from mkdocs.config import load_config
-from mkdocs.commands.build import build
-build(load_config(sys.argv[1]))
 """
 
 
 def unchecked_build(project: Path) -> subprocess.CompletedProcess:
-    script = project / "unchecked_build.py"
-    script.write_text(UNCHECKED_BUILD, encoding="utf-8")
-    env = dict(os.environ, NIANBAO_SEARCH="off", SOURCE_DATE_EPOCH="1700000000")
-    return subprocess.run([sys.executable, str(script), str(project / "mkdocs.yml")], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return bypassed_build(project, FIELDS_UNCHECKED)
 
 
 THEME_SCRIPTS = ("assets/javascripts/", "javascripts/nianbao.js", "javascripts/tianbao.js")

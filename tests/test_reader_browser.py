@@ -4,14 +4,11 @@ carry a visible mark, and a flagged cell leads to its line in 数据核验."""
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from conftest import report_data, write_report
-from test_browser import PAGES, QuietHandler, browser, server  # noqa: F401 — the shared fixtures
+from test_browser import PAGES, browser, serve, server  # noqa: F401 — the shared fixtures
 from test_site import build, make_project
 
 WIDTHS = [390, 1366]
@@ -77,9 +74,8 @@ def flagged_server(tmp_path_factory):
     write_report(project / "reports", data, agency={"name": "测试市测试局", "kind": "政府部门", "region": "测试省/测试市"})
     done = build(project)
     assert done.returncode == 0, done.stderr
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(project / "site")))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd, url = serve(project / "site")
+    yield url
     httpd.shutdown()
 
 

@@ -8,17 +8,14 @@ finds exactly the reports whose text holds it; a place finds its reports and no 
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 
 from conftest import REPO
-from test_browser import QuietHandler, browser  # noqa: F401 — the shared Chromium fixture
+from test_browser import browser, serve  # noqa: F401 — the shared Chromium fixture
 from test_site import built_site
 
 
@@ -26,13 +23,6 @@ from test_site import built_site
 # 依申请公开 is tested by tests/test_browser.py on a built report.
 TERMS = ["行政复议", "复议", "行政诉讼", "政府信息公开申请", "不予公开", "主动公开"]
 WIDTHS = {"desktop": 1366, "phone": 390}
-
-
-def serve(site: Path):
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
 def corpus_of(project: Path):

@@ -4,21 +4,18 @@ the CLI does, and the form writes the files `nianbao fmt` would."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import random
 import re
 import shutil
 import sys
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 from playwright.sync_api import sync_playwright
 
-from test_browser import CHROMIUM, FLAGS, QuietHandler
+from test_browser import CHROMIUM, FLAGS, serve
 from test_site import REPO, build, make_project
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -42,10 +39,8 @@ def server(tmp_path_factory):
     config.write_text(config.read_text(encoding="utf-8") + f"repo_url: {REPO_URL}\n", encoding="utf-8")
     done = build(project)
     assert done.returncode == 0, done.stderr
-    handler = functools.partial(QuietHandler, directory=str(project / "site"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd, url = serve(project / "site")
+    yield url
     httpd.shutdown()
 
 
