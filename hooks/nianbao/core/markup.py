@@ -77,7 +77,7 @@ def over_limits(text: str) -> tuple[int, str] | None:
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
         return 0, f"正文文件过大（{size:,} 字节，上限 {MAX_BYTES:,} 字节），请只保留报告正文"
-    if text.count("\n", 0, len(text)) >= MAX_LINES:
+    if text.count("\n") >= MAX_LINES:
         at = -1
         for _ in range(MAX_LINES):
             at = text.index("\n", at + 1)
@@ -146,11 +146,11 @@ def pieces(text: str) -> list[Piece]:
     and images the page leaves as text because their destination is refused (javascript: …): an
     editor is told about those where they stand, although the page shows no link."""
     lines = text.split("\n")
-    found = list(_pieces(parser(), text, lines, ("html", "link", "image")))
+    page = parser()
+    found = list(_pieces(page, text, lines, ("html", "link", "image")))
     # Only to locate refused destinations: the lenient parse may differ elsewhere (a refused
     # destination makes a reference definition there and a paragraph on the page), so nothing
     # else is read from it.
-    page = parser()
     found += [piece for piece in _pieces(checking_parser(), text, lines, ("link", "image"))
               if not page.validateLink(str(piece.token.attrs.get("href" if piece.kind == "link" else "src", "")))]
     return found
