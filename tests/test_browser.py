@@ -429,7 +429,10 @@ def bundled_server(tmp_path_factory):
 
 
 def result_lines(page) -> list[str]:
+    # A result is drawn first as a placeholder, its excerpt (where the year and agency line is)
+    # once its fragment has loaded: on a busy machine the two can be seconds apart.
     page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
+    page.locator(".nb-result-meta").first.wait_for(timeout=15000)
     expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile(r"找到 [\d,]+ 个"))
     return [page.locator(".nb-result-meta").nth(i).inner_text() for i in range(page.locator(".nb-result-meta").count())]
 
