@@ -133,7 +133,4 @@ def report_text(slug: str, year: int, edition, folder: Path) -> str:
 
 
 def narrative_text(edition) -> str:
-    parts = ["<!-- 前言：编制依据、统计期限、联系方式等，按原文粘贴。表二至表四会自动显示在相应标题之下。 -->", ""]
-    for section in edition.sections:
-        parts += [f"## {section['num']}、{section['title']}", ""]
-    return "\n".join(parts)
+    return edition.narrative_template()

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .render import environment
+from .jinja import environment
 
 # Colour-blind-safe palette (Okabe–Ito), dark enough on white; the legend uses the same colours
 # as CSS classes nb-c0 … nb-c7 (no inline styles: the pages' CSP allows none).

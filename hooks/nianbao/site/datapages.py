@@ -13,7 +13,8 @@ from ..core import figures
 from ..core.check import Result
 from .pagedtables import FIRST_ROWS, chunk_files, paged_table
 from ..core.model import Cell, Report
-from .render import environment, render_table
+from .jinja import environment
+from .render import render_table
 from .summaryrows import reports_csv, summary_rows
 from .navigation import RegionBelow, breadcrumb, region_contents, region_tree
 from .urls import WIDE_PAGE, Blocks, Page, agency_uri, href, md_link, md_text, region_uri, report_data_uri, report_uri

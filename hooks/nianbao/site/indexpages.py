@@ -14,7 +14,7 @@ from ..core.check import Result
 from ..core.model import Agency, Report
 from .navigation import breadcrumb
 from .pagedtables import FIRST_ROWS, paged_table
-from .render import environment
+from .jinja import environment
 from .summaryrows import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
 from .tianbao import TIANBAO_PAGE
 from .urls import WIDE_PAGE, Blocks, agency_uri, href, md_link, md_text, region_uri, report_uri, year_uri

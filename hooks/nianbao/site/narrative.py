@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from ..core import markup
-from ..core.model import Problem, Report
+from ..core.model import Agency, Problem, Report
 from ..core.safety import clean_narrative, html_problems
 from .render import render_table
 
@@ -40,15 +40,20 @@ class Part:
     table: str | None = None  # where an editor placed a table ({{ t3 }})
 
 
+def report_title(report: Report, agency: Agency | None) -> str:
+    """The page's title: the report's own as printed, else made from its agency's name."""
+    return report.meta.get("title") or f"{agency.name if agency else ''}{report.year}年政府信息公开工作年度报告"
+
+
 class Narrative:
     """Rendered once, for the page body and for its table of contents."""
 
-    def __init__(self, report: Report, problems: list[Problem]):
-        self.report, self.problems = report, problems
+    def __init__(self, report: Report, problems: list[Problem], clean=clean_narrative):
+        self.report, self.problems, self.clean = report, problems, clean
 
     @functools.cached_property
     def rendered(self) -> tuple[str, list[Heading]]:
-        return render(self.report, self.problems)
+        return render(self.report, self.problems, self.clean)
 
     def html(self) -> str:
         return self.rendered[0]
@@ -57,8 +62,8 @@ class Narrative:
         return self.rendered[1]
 
 
-def render(report: Report, problems: list[Problem]) -> tuple[str, list[Heading]]:
-    parts, ids = blocks(report.narrative, set(report.tables))
+def render(report: Report, problems: list[Problem], clean=clean_narrative) -> tuple[str, list[Heading]]:
+    parts, ids = blocks(report.narrative, set(report.tables), clean)
     for part in parts:
         if part.table:
             part.html = render_table(report, part.table, problems)
@@ -68,8 +73,12 @@ def render(report: Report, problems: list[Problem]) -> tuple[str, list[Heading]]
 
 def blocks(text: str, tables: set[str], clean=clean_narrative) -> tuple[list[Part], Ids]:
     """The narrative's top-level blocks as page HTML, each cleaned on its own; a paragraph that
-    only places one of `tables` (`{{ t3 }}`, its first) is left for the table."""
+    only places one of `tables` (`{{ t3 }}`, its first) is left for the table. Where no cleaner
+    can run (`clean` None: the 填报 page's preview, in a browser without nh3) every piece of raw
+    HTML is shown as text, so what reaches the page is only the parser's own escaped output."""
     md = markup.parser()
+    every = clean is None
+    clean = clean or (lambda fragment: fragment)
     parts: list[Part] = []
     ids = Ids()
     if markup.over_limits(text) is not None:  # refused by the check (FMT-MD); shown, never parsed
@@ -87,25 +96,28 @@ def blocks(text: str, tables: set[str], clean=clean_narrative) -> tuple[list[Par
             number = section.group(1) if section else None
             heading = Heading(int(first.tag[1]), ids.make(number), escape(heading_text(inline)))
             for token in inline.children or []:
-                shown_as_text(token)
+                shown_as_text(token, every)
             inner = clean(md.renderer.renderInline(inline.children or [], md.options, {}))
             parts.append(Part(f'<{first.tag} id="{heading.id}">{inner}</{first.tag}>\n', heading, number))
             continue
         for token in group:
             aligned(token)
-            shown_as_text(token)
+            shown_as_text(token, every)
         parts.append(Part(clean(md.renderer.render(group, md.options, {}))))
     return parts, ids
 
 
-def shown_as_text(token) -> None:
+def shown_as_text(token, every: bool = False) -> None:
     """Raw HTML the check refuses is shown as the text it is (the check was skipped, or the
     report is published with its errors): not left to the cleaner, which would keep an element
     Markdown can also make (a <pre>, an <h1>) and drop the rest silently."""
-    if token.type in ("html_inline", "html_block") and next(html_problems(token.content), None):
-        token.content = str(escape(token.content))
+    if token.type in ("html_inline", "html_block") and (every or next(html_problems(token.content), None)):
+        # A lone comment (the template's note on the preface) is dropped, as the cleaner drops it.
+        bare = token.content.strip()
+        only_comment = every and bare.startswith("<!--") and bare.find("-->") == len(bare) - 3
+        token.content = "" if only_comment else str(escape(token.content))
     for child in token.children or []:
-        shown_as_text(child)
+        shown_as_text(child, every)
 
 
 def aligned(token) -> None:

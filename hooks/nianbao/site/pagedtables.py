@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 
 from ..core import figures
-from .render import environment
+from .jinja import environment
 from .summaryrows import FIGURE_NAMES, RATE_NAMES, SummaryRow, summary_rows
 from .urls import Page, href, report_uri
 

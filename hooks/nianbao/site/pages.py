@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from ..core.check import Result
 from ..core.model import LEVEL_NAMES, Agency, Problem, Report
-from .narrative import Narrative
+from .narrative import Narrative, report_title
 from ..core import figures
 from .datapages import compare_page, data_files, region_pages
 from .directory import directory_files
@@ -101,10 +101,6 @@ def report_page(report: Report, agency: Agency, problems: list[Problem], site: S
               f"各规则的含义见{md_link('核验规则', uri, RULES_PAGE)}。", "",
               blocks.add(functools.partial(check_panel, problems, uri, report))]
     return "\n".join(parts) + "\n"
-
-
-def report_title(report: Report, agency: Agency) -> str:
-    return report.meta.get("title") or f"{agency.name}{report.year}年政府信息公开工作年度报告"
 
 
 def front_matter(report: Report, agency: Agency, site: SiteInfo) -> str:

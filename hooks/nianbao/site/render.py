@@ -8,10 +8,8 @@ exactly as published: a blank cell stays empty.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import escape
 
 from ..core.model import Cell, Problem, Report
@@ -40,12 +38,6 @@ class Layout:
     head: list[list[HCell]]
     bodies: list[list[list[HCell]]]
     classes: str
-
-
-@functools.cache
-def environment() -> Environment:
-    return Environment(loader=PackageLoader("nianbao.site", "templates"),
-                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 
 
 def render_table(report: Report, tid: str, problems: list[Problem] = (), cell=None) -> str:

@@ -35,6 +35,14 @@ class Edition:
     def applies_to(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
+    def narrative_template(self) -> str:
+        """The narrative of a new report: the edition's section headings under a note on the preface
+        (`nianbao new` writes it; the 填报 page's sections start from it)."""
+        parts = ["<!-- 前言：编制依据、统计期限、联系方式等，按原文粘贴。表二至表四会自动显示在相应标题之下。 -->", ""]
+        for section in self.sections:
+            parts += [f"## {section['num']}、{section['title']}", ""]
+        return "\n".join(parts)
+
 
 def edition_named(edition_id: str) -> Edition:
     return get(edition_id)
