@@ -175,8 +175,20 @@ def expected_seed(tmp_path) -> str:
     return outcome.text or (folder / "2019.yml").read_text(encoding="utf-8")
 
 
+def seed_sections() -> list[tuple[str, str]]:
+    """The seed's narrative as the form shows it: (heading or 前言, the text under it)."""
+    found = [["前言", ""]]
+    for line in (SEED / "2019.md").read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("## "):
+            found.append([line[3:].strip(), ""])
+        else:
+            found[-1][1] += line
+    return [(heading, text.strip("\n")) for heading, text in found]
+
+
 def fill_seed(page, server) -> dict:
-    """The seed report typed into the form as an editor would: key by key, cell by cell."""
+    """The seed report typed into the form as an editor would: cell by cell, and its narrative
+    section by section under the edition's headings."""
     data = yaml.safe_load((SEED / "2019.yml").read_text(encoding="utf-8"))
     page.goto(server + "tianbao/")
     page.fill("[name=agency]", "luoyuan-songshan")
@@ -189,14 +201,18 @@ def fill_seed(page, server) -> dict:
             for i, value in enumerate(values):
                 if value is not None:
                     section.locator(f"input[data-cell='{tid}.{row}.{i}']").fill(str(value))
-    page.fill("#nb-tb-narrative", (SEED / "2019.md").read_text(encoding="utf-8"))
+    areas = page.locator("#nb-tb-sections textarea")
+    assert [areas.nth(i).get_attribute("data-section") for i in range(areas.count())] == [h for h, _ in seed_sections()]
+    for i, (_, text) in enumerate(seed_sections()):
+        if text:
+            areas.nth(i).fill(text)
     return data
 
 
 def test_typed_seed_downloads_what_fmt_writes(page, server, tmp_path):
     data = fill_seed(page, server)
     page.evaluate("nianbao.ready")
-    state = page.evaluate("() => JSON.parse(localStorage.getItem('nianbao-tianbao-draft'))")
+    state = page.evaluate("() => JSON.parse(localStorage.getItem(nianbao.draftKey))")
     state["headers"] = data["headers"]  # printed headers differ from the format: recorded as the importer does
     files = page.evaluate("s => nianbao.formFiles(s)", state)
     assert files["reports/luoyuan-songshan/2019.yml"] == expected_seed(tmp_path)
@@ -213,7 +229,7 @@ def test_planted_error_shows_its_rule_next_to_the_cell(page, server):
     flag = page.locator("section[data-edition=gov-2019] td[data-cell='t3.new_received.0'] .nb-tb-flag")
     flag.first.wait_for(timeout=20000)
     rule, message = flag.first.inner_text().split("：", 1)
-    line = page.locator("#nb-tb-problems li", has_text=message).first.inner_text()
+    line = page.locator("#nb-tb-problems li .nb-tb-line", has_text=message).first.inner_text()
     assert re.fullmatch(rf"reports/luoyuan-songshan/2019\.yml:\d+:\d+: error\[{rule}\] {re.escape(message)}", line)
 
 
@@ -434,11 +450,16 @@ def test_no_serious_or_critical_accessibility_violations(browser, server, width)
     page.goto(server + "tianbao/?agency=luoyuan-songshan")
     page.locator("#nb-tb-start").wait_for(timeout=5000)
     page.fill("[name=year]", "2022")  # an edition shown, with a flagged cell
+    page.fill("[name=published]", "2023-01-20")
     section = page.locator("section[data-edition=gov-2021]")
     section.locator("input[data-cell='t3.new_received.0']").fill("5")
     section.locator("input[data-cell='t3.total.0']").fill("3")
     section.locator("input[data-cell='t3.carried_forward.0']").fill("0")
     section.locator("td[data-cell='t3.new_received.0'] .nb-tb-flag").wait_for(timeout=5000)
+    page.evaluate("nianbao.ready")  # the preview and the acknowledging form are looked at too
+    page.click("#nb-tb-preview-show")
+    page.locator("#nb-tb-preview table").first.wait_for(timeout=20000)
+    page.locator("#nb-tb-problems button[data-rule=T3-BAL]").first.click()
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate("""async () => {
         const r = await axe.run(document);
@@ -449,3 +470,122 @@ def test_no_serious_or_critical_accessibility_violations(browser, server, width)
     context.close()
     assert result["violations"] == []
     assert result["labelled"] >= 150  # axe did look at the form: every table cell's input has its name
+
+
+# -- 按原文确认, the stored draft, the preview ---------------------------------------------------
+
+def test_acknowledging_a_problem_writes_what_the_yaml_holds_and_the_cli_agrees(page, server, tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_CACHE", "off")
+    fill_seed(page, server)
+    page.evaluate("nianbao.ready")
+    page.locator("section[data-edition=gov-2019] input[data-cell='t3.new_received.0']").fill("5")  # as if printed so
+    offer = page.locator("#nb-tb-problems button[data-rule=T3-BAL]").first
+    offer.wait_for(timeout=20000)
+    offer.click()
+    page.click("#nb-tb-ack-save")  # no reason yet: refused, and said why
+    assert "请写明原因" in page.inner_text("#nb-tb-ack-said")
+    page.fill("#nb-tb-ack-reason", "原文如此，已与原件核对")
+    page.click("#nb-tb-ack-save")
+    page.locator("#nb-tb-problems li", has_text="（已确认：原文如此，已与原件核对）").first.wait_for(timeout=20000)
+    assert page.inner_text("#nb-tb-acks li").startswith("T3-BAL：原文如此，已与原件核对")
+    state = page.evaluate("() => JSON.parse(localStorage.getItem(nianbao.draftKey))")
+    state["headers"] = yaml.safe_load((SEED / "2019.yml").read_text(encoding="utf-8"))["headers"]
+    files = page.evaluate("s => nianbao.formFiles(s)", state)
+    written = yaml.safe_load(files["reports/luoyuan-songshan/2019.yml"])
+    assert written["acknowledged"] == [{"rule": "T3-BAL", "reason": "原文如此，已与原件核对"}]
+    folder = tmp_path / "reports" / "luoyuan-songshan"
+    folder.mkdir(parents=True)
+    (folder / "agency.yml").write_bytes((SEED / "agency.yml").read_bytes())
+    for path, text in files.items():
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    expected = cli_lines(tmp_path, "check", "reports/luoyuan-songshan", monkeypatch=monkeypatch)[:-1]
+    assert any("error[T3-BAL]" in line and "（已确认：原文如此，已与原件核对）" in line for line in expected)
+    assert page.evaluate("f => nianbao.check(f)", folder_files(folder)) == expected
+    # Undone, the entry leaves the file and the problem is open again.
+    page.click("#nb-tb-acks button")
+    page.locator("#nb-tb-problems button[data-rule=T3-BAL]").first.wait_for(timeout=20000)
+    assert page.evaluate("() => JSON.parse(localStorage.getItem(nianbao.draftKey)).acknowledged") == []
+
+
+def test_a_format_problem_cannot_be_acknowledged(page, server):
+    fill_seed(page, server)
+    page.evaluate("nianbao.ready")
+    page.locator("section[data-edition=gov-2019] input[data-cell='t3.new_received.0']").fill("1234567890123456")
+    page.locator("#nb-tb-problems li[data-rule=FMT-VALUE]").first.wait_for(timeout=20000)
+    assert page.locator("#nb-tb-problems li[data-rule=FMT-VALUE] button").count() == 0
+
+
+def test_a_draft_written_by_another_page_of_the_origin_is_checked_and_shown(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + "tianbao/")
+    key = page.evaluate("nianbao.draftKey")
+    assert key == f"nianbao-tianbao-draft:/:{REPO_URL}"  # this site and its repository: another's draft stays apart
+    hostile = {
+        "agency": "ceshi-zhen", "year": 2022, "name": {"x": 1}, "meta": {"title": ["列表"], "doc_no": "文号 1"},
+        "allCells": {"nb-tb-find": "按名称", "in-gov-2021-t3-new_received-0": "5", "in-gov-2021-t3-total-0": {"a": 1}},
+        "uncertainCells": ["nb-tb-narrative", "in-gov-2021-t3-total-0"],
+        "acknowledged": [{"rule": "T3-BAL", "reason": "别处写入的确认"}, {"rule": "<img src=x>", "reason": "y"},
+                         {"rule": "T4-SUM", "reason": " "}, "junk"],
+        "headers": {"t3.new_received.natural_person": "自然人", "<b>": "x"}, "narrative": 5, "correcting": "2021",
+    }
+    page.evaluate("([k, d]) => localStorage.setItem(k, JSON.stringify(d))", [key, hostile])
+    page.reload()
+    note = page.inner_text("#nb-tb-draft-note")
+    assert "11 项无法识别" in note, note
+    assert page.input_value("[name=agency]") == "ceshi-zhen" and page.input_value("[name=name]") == ""
+    assert page.input_value("[name=title]") == "" and page.input_value("[name=doc_no]") == "文号 1"
+    assert page.input_value("#nb-tb-find") == ""  # a draft only reaches the table's cells
+    section = page.locator("section[data-edition=gov-2021]")
+    assert section.locator("input[data-cell='t3.new_received.0']").input_value() == "5"
+    assert section.locator("input[data-cell='t3.total.0']").get_attribute("data-uncertain") == "1"
+    # The one valid acknowledgement is in plain sight, with its undo; none is kept out of view.
+    assert page.locator("#nb-tb-acks li").all_inner_texts() == ["T3-BAL：别处写入的确认 撤销确认"]
+    assert page.evaluate("() => document.querySelectorAll('#nb-tb-acks img').length") == 0
+    page.evaluate("([k]) => localStorage.setItem(k, '{not json')", [key])
+    page.reload()
+    assert "1 项无法识别" in page.inner_text("#nb-tb-draft-note")
+    assert page.input_value("[name=agency]") == ""
+    assert errors == []
+    context.close()
+
+
+def test_preview_shows_the_report_as_its_page_will(page, server):
+    data = fill_seed(page, server)
+    areas = page.locator("#nb-tb-sections textarea")
+    last = areas.nth(areas.count() - 1)
+    last.fill(last.input_value() + "\n\n见<b onmouseover=alert(1)>附件</b>。")
+    page.evaluate("nianbao.ready")
+    page.click("#nb-tb-preview-show")
+    preview = page.locator("#nb-tb-preview")
+    preview.locator("h1").wait_for(timeout=20000)
+    assert preview.locator("h1").inner_text() == data["title"]
+    assert [preview.locator("h2").nth(i).inner_text() for i in range(6)] == [h for h, _ in seed_sections()[1:]]
+    # The right number in the right cell: the report page's own table, its ids made the preview's own.
+    cell = preview.locator("table#pv-table-t3 td[headers~='pv-t3-r-new_received']").first
+    assert cell.inner_text().strip() == str(data["t3"]["new_received"][0])
+    # Raw HTML is shown as the text it is (the browser has no HTML cleaner): nothing of it is live.
+    assert "<b onmouseover=alert(1)>附件</b>" in preview.inner_text()
+    assert preview.locator("b").count() == 0
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids))
+
+
+def test_an_existing_agency_is_checked_against_its_published_reports(page, server):
+    data = yaml.safe_load((SEED / "2019.yml").read_text(encoding="utf-8"))
+    page.goto(server + "tianbao/?agency=luoyuan-songshan")
+    page.locator("#nb-tb-from-last").click()
+    page.wait_for_function("document.querySelector('[name=year]').value === '2020'")
+    page.fill("[name=published]", "2021-01-15")
+    page.evaluate("nianbao.ready")
+    carried = data["t3"]["carried_forward"][0]
+    section = page.locator("section[data-edition=gov-2019]")
+    section.locator("input[data-cell='t3.carried_over.0']").fill(str(carried + 2))
+    flag = section.locator("td[data-cell='t3.carried_over.0'] .nb-tb-flag[data-rule=XY-CARRY]")
+    flag.wait_for(timeout=20000)
+    assert f"上年结转 {carried + 2}，但 2019 年报告的结转下年度为 {carried}" in flag.inner_text()
+    # Its agency.yml is in the repository, not in the form: never reported missing.
+    lines = page.locator("#nb-tb-problems .nb-tb-line").all_inner_texts()
+    assert lines and not [line for line in lines if "agency.yml" in line or not line.startswith("reports/luoyuan-songshan/2020.")]

@@ -1,5 +1,6 @@
 // The 填报 page's starting points for an agency the site already has: found by its code (the
-// agency page's link gives it as ?agency=<slug>) or by name; “从上一年开始” and “更正已发布的报告”.
+// agency page's link gives it as ?agency=<slug>) or by name; “从上一年开始” and “更正已发布的报告”;
+// and what the check compares with (its agency.yml and last report, as the site publishes them).
 // Only the agency's own data files are fetched (nothing on the page grows with the archive):
 // <slug>/summary.csv lists its published years, <slug>/<year>/data.json holds a report.
 const SITE = new URL("../", location.href);
@@ -51,7 +52,7 @@ export function startingPoints(form) {
     const at = (name) => header.indexOf(name);
     const years = rows.filter((r) => r.length > 1).map((r) => Number(r[at("年度")])).sort((a, b) => b - a);
     const first = rows[0] || [];
-    known = { slug, name: first[at("机构名称")] || "", region: first[at("地区")] || "", years };
+    known = { slug, name: first[at("机构名称")] || "", region: first[at("地区")] || "", kind: first[at("类型")] || "", years };
     note.textContent = `本站已有该机构：${known.name}（${known.region}），已发布 ${years.join("、") || "无"} 年度报告。` +
       "已有机构不必填写全称和地区。";
     const select = document.getElementById("nb-tb-published-year");
@@ -59,6 +60,7 @@ export function startingPoints(form) {
     document.getElementById("nb-tb-from-last").disabled = !years.length;
     document.getElementById("nb-tb-correct").disabled = !years.length;
     start.hidden = false;
+    form.changed(); // checked again, now against what the site has of the agency
   }
 
   async function publishedReport(year) {
@@ -151,4 +153,22 @@ export function startingPoints(form) {
     lookUp = setTimeout(() => lookUpAgency(form.field("agency").value.trim()), 300);
   });
   if (form.field("agency").value.trim()) lookUpAgency(form.field("agency").value.trim());
+
+  // What the check needs of the repository that the form does not hold: the agency's agency.yml
+  // and its report of the year before, as the site publishes them (editing/browser.form_check).
+  const fetched = new Map();
+  return {
+    async context(s) {
+      if (!known || known.slug !== s.agency) return null;
+      const found = { agency: { name: known.name, region: known.region, kind: known.kind } };
+      const before = known.years.find((y) => y < s.year); // newest first
+      if (before) {
+        const key = `${known.slug}/${before}`;
+        if (!fetched.has(key)) fetched.set(key, publishedReport(before).catch(() => null));
+        const data = await fetched.get(key);
+        if (data) found.previous = data;
+      }
+      return found;
+    },
+  };
 }

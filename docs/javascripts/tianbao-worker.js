@@ -1,5 +1,6 @@
-// The 填报 page's engine in a worker: Pyodide and the package's own Python (editing/browser.py),
-// off the page's main thread, so the form stays usable while the engine loads (several seconds).
+// The 填报 page's engine in a worker: Pyodide and the package's own Python (editing/browser.py,
+// and site/preview.py for the preview, imported when first asked for), off the page's main
+// thread, so the form stays usable while the engine loads (several seconds).
 // Messages: {id, name, args} in; {id, value} or {id, error} out; {progress} while loading.
 const ENGINE = new URL("../tianbao/engine/", import.meta.url);
 
@@ -27,7 +28,8 @@ onmessage = async ({ data }) => {
   try {
     const { py, browser } = await engine;
     pyArgs = args.map((a) => py.toPy(a));
-    const result = browser[name](...pyArgs);
+    const module = name === "preview" ? py.pyimport("nianbao.site.preview") : browser;
+    const result = module[name](...pyArgs);
     const value = result && result.toJs ? result.toJs({ dict_converter: Object.fromEntries }) : result;
     if (result && result.destroy) result.destroy();
     postMessage({ id, value });

@@ -6,11 +6,16 @@
 //   nianbao.ready, await nianbao.check(files), await nianbao.importText(text, {agency, year, name, region})
 import { arithmetic } from "./tianbao-sums.js";
 import { startingPoints } from "./tianbao-start.js";
+import { draftKey, readDraft } from "./tianbao-draft.js";
+import { narrativeSections } from "./tianbao-narrative.js";
+import { acknowledgements } from "./tianbao-ack.js";
+import { spreadsheetKeys } from "./tianbao-keys.js";
+import { showPreview } from "./tianbao-preview.js";
 
-const DRAFT = "nianbao-tianbao-draft";
 const root = document.getElementById("nb-tb");
 const status = document.getElementById("nb-tb-status");
 const config = JSON.parse(root.dataset.config);
+const DRAFT = draftKey(config);
 
 function say(text) { status.textContent = text; }
 
@@ -61,6 +66,7 @@ window.nianbao = {
     return call("import_text", text, agency, Number(year), name, region);
   },
   formFiles(state) { return call("form_files", state); },
+  draftKey: DRAFT,
   // The table arithmetic alone, as the page checks it before the engine is ready: [{rule, cell, message}].
   arithmetic(s) { const section = editionOf(s.year); return section ? arithmetic(section, s.cells, s.acknowledged) : []; },
 };
@@ -90,6 +96,7 @@ function editionOf(value) {
 function showEdition() {
   const shown = currentEdition();
   editions.forEach((s) => { s.hidden = s !== shown; });
+  sections.draw(); // a blank narrative shows this edition's headings
   return shown;
 }
 
@@ -128,22 +135,19 @@ function saveDraft() {
 }
 
 function loadDraft() {
-  const saved = JSON.parse(localStorage.getItem(DRAFT) || "null");
-  if (!saved) return;
-  for (const name of ["agency", "year", "name", "region"]) field(name).value = saved[name] || "";
-  for (const [name, value] of Object.entries(saved.meta || {})) field(name).value = value || "";
-  for (const [id, value] of Object.entries(saved.allCells || {})) {
-    const input = document.getElementById(id);
-    if (input) input.value = value;
-  }
-  for (const id of saved.uncertainCells || []) {
-    const input = document.getElementById(id);
-    if (input) input.dataset.uncertain = "1";
-  }
-  narrative.value = saved.narrative || "";
-  draftAcks = saved.acknowledged || [];
-  draftHeaders = saved.headers || {};
-  correcting = saved.correcting ?? null;
+  const isCell = (id) => { const input = document.getElementById(id); return !!input && input.matches("input[data-cell]"); };
+  const { draft, dropped } = readDraft(localStorage.getItem(DRAFT), isCell);
+  if (dropped) document.getElementById("nb-tb-draft-note").textContent =
+    `本浏览器保存的草稿中有 ${dropped} 项无法识别，已略去；请核对下面的内容。`;
+  if (!draft) return;
+  for (const name of ["agency", "year", "name", "region"]) field(name).value = draft[name];
+  for (const [name, value] of Object.entries(draft.meta)) field(name).value = value;
+  for (const [id, value] of Object.entries(draft.cells)) document.getElementById(id).value = value;
+  for (const id of draft.uncertain) document.getElementById(id).dataset.uncertain = "1";
+  narrative.value = draft.narrative;
+  draftAcks = draft.acknowledged;
+  draftHeaders = draft.headers;
+  correcting = draft.correcting;
 }
 
 async function fillFromFiles(files) {
@@ -169,46 +173,9 @@ function applyState(filled) {
   narrative.value = filled.narrative || narrative.value;
   draftHeaders = filled.headers || {};
   draftAcks = filled.acknowledged || [];
+  sections.draw();
+  acks.render();
 }
-
-// Spreadsheet keys: Enter and the arrows move like a spreadsheet; Tab as usual.
-function move(input, dRow, dCol) {
-  const cell = input.closest("td");
-  const row = cell.parentElement;
-  const rows = [...row.closest("table").querySelectorAll("tr")].filter((r) => r.querySelector("input"));
-  const inputs = [...row.querySelectorAll("input")];
-  const col = inputs.indexOf(input);
-  const target = dRow ? rows[rows.indexOf(row) + dRow] : row;
-  const next = target && [...target.querySelectorAll("input")][Math.min(col + dCol, 99)];
-  if (next) { next.focus(); next.select(); }
-}
-
-root.addEventListener("keydown", (event) => {
-  const input = event.target;
-  if (!input.matches || !input.matches("input[data-cell]")) return;
-  const keys = { Enter: [1, 0], ArrowDown: [1, 0], ArrowUp: [-1, 0] };
-  if (keys[event.key]) { event.preventDefault(); move(input, ...keys[event.key]); }
-  else if (event.key === "ArrowRight" && input.selectionStart === input.value.length) move(input, 0, 1);
-  else if (event.key === "ArrowLeft" && input.selectionStart === 0) move(input, 0, -1);
-});
-
-// A block copied from Word or Excel: rows by line, cells by tab.
-root.addEventListener("paste", (event) => {
-  const input = event.target;
-  if (!input.matches || !input.matches("input[data-cell]")) return;
-  const text = event.clipboardData.getData("text/plain").replace(/\r/g, "").replace(/\n$/, "");
-  if (!text.includes("\t") && !text.includes("\n")) return;
-  event.preventDefault();
-  const rows = [...input.closest("table").querySelectorAll("tr")].filter((r) => r.querySelector("input"));
-  let r = rows.indexOf(input.closest("tr"));
-  const c = [...input.closest("tr").querySelectorAll("input")].indexOf(input);
-  for (const line of text.split("\n")) {
-    const inputs = rows[r] ? [...rows[r].querySelectorAll("input")] : [];
-    line.split("\t").forEach((value, j) => { if (inputs[c + j]) inputs[c + j].value = value.trim(); });
-    r += 1;
-  }
-  changed();
-});
 
 let timer = null;
 let latestFiles = null;
@@ -232,7 +199,11 @@ function showProblems(problems) {
     const item = document.createElement("li");
     item.className = `nb-tb-problem nb-level-${p.level}`;
     item.dataset.rule = p.rule;
-    item.textContent = p.text;
+    const line = document.createElement("span");
+    line.className = "nb-tb-line"; // the CLI's line as it prints it; a button may follow
+    line.textContent = p.text;
+    item.append(line);
+    if (p.path && p.path.startsWith(`reports/${field("agency").value.trim()}/${field("year").value}.`)) acks.offer(item, p);
     list.append(item);
     const td = p.cell && section && section.querySelector(`td[data-cell="${p.cell}"]`);
     if (td) {
@@ -251,6 +222,7 @@ async function runCheck() {
   const s = state();
   if (!s.agency || !s.year || !currentEdition()) return;
   try {
+    s.context = await start.context(s);
     const answer = await call("form_check", s);
     latestFiles = answer.files;
     showProblems(answer.problems);
@@ -310,16 +282,30 @@ document.getElementById("nb-tb-import").addEventListener("click", async () => {
   }
 });
 
+const sections = narrativeSections({
+  full: narrative, container: document.getElementById("nb-tb-sections"), changed,
+  template: () => { const s = currentEdition(); return s ? config.templates[s.dataset.edition] : ""; },
+});
+const acks = acknowledgements({ get: () => draftAcks, set: (list) => { draftAcks = list; }, changed });
+
+document.getElementById("nb-tb-preview-show").addEventListener("click", () => showPreview(
+  document.getElementById("nb-tb-preview"), async () => call("preview", await window.nianbao.formFiles(state()))));
+
 loadDraft();
 showEdition();
+acks.render();
+spreadsheetKeys(root, changed);
 root.addEventListener("input", (event) => {
+  if (event.target.closest("#nb-tb-ack-form, #nb-tb-find")) return; // not the report's content
   // A cell the editor typed into is theirs now: no longer the importer's uncertain reading.
   if (event.target.dataset && event.target.dataset.uncertain) delete event.target.dataset.uncertain;
   changed();
 });
-startingPoints({
+const start = startingPoints({
   field, showEdition, changed, say,
-  load({ acknowledged = [], headers = {}, text = "" }) { draftAcks = acknowledged; draftHeaders = headers; narrative.value = text; },
+  load({ acknowledged = [], headers = {}, text = "" }) {
+    draftAcks = acknowledged; draftHeaders = headers; narrative.value = text; sections.draw(); acks.render();
+  },
   setCorrecting(year) { correcting = year; },
 });
 showArithmetic();

@@ -9,53 +9,21 @@ answers with the CLI's, line for line and byte for byte.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..core import editions
 from ..core.check import check_path
 from ..core.load import SLUG, reserved_slug
 from ..core.model import UNCERTAIN_KEY
+from ..core.scratch import BadFiles, scratch_repo
 from .dump import Comments, report_yaml, scalar
 from .fmt import format_file
 from ..data.schemas import file_name
 from .scaffold import SCHEMA_DIR, guess_kind, narrative_text
 
-# The page may only write an agency folder's own files: agency.yml, <year>.yml, <year>.md.
-FILE = re.compile(r"reports/([a-z0-9][a-z0-9-]*)/(agency\.yml|\d{4}\.(?:yml|md))")
 FULL_DIGITS = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
 THOUSANDS = re.compile(r"-?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?")
-
-
-class BadFiles(ValueError):
-    """Files the page must not write (a path outside one agency folder): a usage error."""
-
-
-@contextmanager
-def scratch_repo(files: dict[str, str]):
-    """A fresh repo holding `files`, as the working directory, for one call."""
-    slugs = set()
-    for path in files:
-        match = FILE.fullmatch(path)
-        if not match:
-            raise BadFiles(f"只能检查 reports/<机构代码>/ 下的 agency.yml、<年度>.yml 和 <年度>.md：{path}")
-        slugs.add(match.group(1))
-    if len(slugs) > 1:
-        raise BadFiles("一次只能检查一个机构目录")
-    before = os.getcwd()
-    with tempfile.TemporaryDirectory(prefix="nianbao-page-") as root:
-        for path, text in files.items():
-            target = Path(root, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
-        os.chdir(root)
-        try:
-            yield Path(root), next(iter(slugs), None)
-        finally:
-            os.chdir(before)
 
 
 def check(files: dict[str, str]) -> list[str]:
@@ -131,12 +99,16 @@ def form_files(state: dict) -> dict[str, str]:
     files = {f"{folder}/{year}.yml": formatted(text, slug, year),
              f"{folder}/{year}.md": state.get("narrative") or narrative_text(edition)}
     if state.get("name"):
-        name, region = state["name"].strip(), (state.get("region") or "").strip()
-        kind = state.get("kind") or guess_kind(name)
-        files[f"{folder}/agency.yml"] = (f"# yaml-language-server: $schema=../../{SCHEMA_DIR}/agency.schema.json\n" +
-                                         "".join(f"{k}: {scalar(v)}\n" for k, v in
-                                                 (("name", name), ("kind", kind), ("region", region))))
+        files[f"{folder}/agency.yml"] = agency_yaml(state["name"], state.get("region"), state.get("kind"))
     return files
+
+
+def agency_yaml(name: str, region: str | None, kind: str | None = None) -> str:
+    """agency.yml as `nianbao new` writes it."""
+    name, region = name.strip(), (region or "").strip()
+    return (f"# yaml-language-server: $schema=../../{SCHEMA_DIR}/agency.schema.json\n" +
+            "".join(f"{k}: {scalar(v)}\n" for k, v in (("name", name), ("kind", kind or guess_kind(name)),
+                                                       ("region", region))))
 
 
 def formatted(text: str, slug: str, year: int) -> str:
@@ -147,9 +119,15 @@ def formatted(text: str, slug: str, year: int) -> str:
 
 
 def form_check(state: dict) -> dict:
-    """The form's files and their problems, each with the form cell it points at ("t3.row.2")."""
+    """The form's files and their problems, each with the form cell it points at ("t3.row.2").
+
+    For an agency the site has, `state["context"]` holds what the site publishes of it: its
+    name, region and kind (agency.yml is in the repository, not in the form) and the year
+    before's data.json, so the cross-year rules (XY-CARRY, XY-STOCK) compare with the published
+    report as `nianbao check` does in the repository. Only the form's own files' problems are shown."""
     files = form_files(state)
-    with scratch_repo(files) as (root, slug):
+    checked = dict(files) | context_files(state)
+    with scratch_repo(checked) as (root, slug):
         result = check_path(Path("reports"), only={slug})
         cells = {}
         for report in result.corpus.reports:
@@ -159,8 +137,36 @@ def form_check(state: dict) -> dict:
                         cells[(report.path, cell.line, cell.col)] = f"{tid}.{row}.{i}"
         problems = [{"text": p.format(), "rule": p.rule, "level": p.level, "path": p.path,
                      "acknowledged": p.acknowledged, "cell": cells.get((p.path, p.line, p.col))}
-                    for p in sorted(result.problems, key=lambda p: p.sort_key)]
+                    for p in sorted(result.problems, key=lambda p: p.sort_key) if p.path in files]
     return {"files": files, "problems": problems}
+
+
+def context_files(state: dict) -> dict[str, str]:
+    """The repository's files of an agency the site has, as far as the site publishes them."""
+    context = state.get("context") or {}
+    slug, found = state["agency"], {}
+    agency = context.get("agency")
+    if agency and not state.get("name"):
+        found[f"reports/{slug}/agency.yml"] = agency_yaml(agency.get("name") or "", agency.get("region"),
+                                                          agency.get("kind"))
+    previous = context.get("previous")
+    if previous and previous.get("agency") == slug and int(previous.get("year") or 0) < int(state["year"]):
+        path = f"reports/{slug}/{int(previous['year'])}.yml"
+        found[path] = form_files(published_state(previous))[path]
+    return found
+
+
+def published_state(data: dict) -> dict:
+    """A published report's data.json (data/export.py) as the form's state."""
+    edition = editions.for_year(int(data["year"]))
+    tables = data.get("tables") or {}
+    cells = {tid: {row.id: [form_text((tables.get(tid, {}).get(row.id, {}).get(col.id) or {}).get("value"))
+                            for col in table.columns_of(row.id)] for row in table.rows}
+             for tid, table in edition.tables.items()} if edition else {}
+    return {"agency": data["agency"], "year": int(data["year"]), "cells": cells,
+            "meta": {k: data.get(k) or "" for k in ("title", "published", "source_url", "index_no", "doc_no")},
+            "headers": data.get("headers_as_printed") or {},
+            "acknowledged": [{"rule": r, "reason": why} for r, why in (data.get("acknowledged") or {}).items()]}
 
 
 def form_state(files: dict[str, str]) -> dict:

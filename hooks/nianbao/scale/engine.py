@@ -3,8 +3,9 @@
 Pyodide comes from its pinned npm package (package.json, package-lock.json; `npm ci` in
 tests/run.sh installs it into node_modules/, which git ignores), so no multi-MB binary is kept in
 git and nothing is fetched from a CDN. The Python the page runs is a zip of this package's
-reading, checking and editing stages plus the pure-Python parts of their dependencies, taken from
-the installed packages (PyYAML without its C extension, ruamel.yaml, markdown-it-py, mdurl).
+reading, checking and editing stages and the site modules its preview draws with, plus the pure-Python
+parts of their dependencies, taken from the installed packages (PyYAML without its C extension,
+ruamel.yaml, markdown-it-py, mdurl, MarkupSafe without its C speedups).
 Written once per build, whatever the number of reports.
 """
 
@@ -20,8 +21,10 @@ log = logging.getLogger("mkdocs.plugins.nianbao")
 
 FOLDER = "tianbao/engine"
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
-STAGES = ["__init__.py", "core", "data", "editing"]  # what the page runs: no site/, scale/ or cli.py
-LIBRARIES = ["yaml", "ruamel", "markdown_it", "mdurl"]
+# What the page runs: no scale/ or cli.py, and of site/ only what its preview draws with (no Jinja).
+STAGES = ["__init__.py", "core", "data", "editing", "site/__init__.py", "site/narrative.py", "site/render.py",
+          "site/preview.py"]
+LIBRARIES = ["yaml", "ruamel", "markdown_it", "mdurl", "markupsafe"]
 PYTHON_ZIP = "nianbao-python.zip"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 from markupsafe import escape
 
@@ -64,9 +65,10 @@ def input_cell(where: dict, edition):
         column = edition.tables[tid].columns_of(row)[i].id  # the published data.json names cells so
         span = f' colspan="{colspan}"' if colspan > 1 else ""
         name = f"{tid}.{row}.{i}"
+        labels = " ".join(f"{edition_id}-{h}" for h in reversed(headers))
         return (f'<td{span} headers="{" ".join(headers)}" class="nb-num nb-in" data-cell="{name}">'
                 f'<input inputmode="numeric" autocomplete="off" data-cell="{name}" data-col="{column}" '
-                f'aria-labelledby="{" ".join(reversed(headers))}" id="in-{edition_id}-{tid}-{row}-{i}"></td>')
+                f'aria-labelledby="{labels}" id="in-{edition_id}-{tid}-{row}-{i}"></td>')
     return cell
 
 
@@ -81,9 +83,23 @@ def edition_form(edition_id: str) -> str:
              f'data-last="{last}" data-sums="{escape(json.dumps(arithmetic, ensure_ascii=False))}" '
              f'data-carry="{escape(json.dumps(carries(edition)))}" hidden>']
     for tid in edition.tables:
-        parts.append(render_table(report, tid, cell=input_cell(where, edition)))
+        parts.append(own_ids(render_table(report, tid, cell=input_cell(where, edition)), f"{edition_id}-"))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+# The ids the table renderer wrote (ours, bounded: no editor's text), and the inputs' own ids.
+TABLE_IDS = re.compile(r'\b(id|headers)="([^"]*)"')
+
+
+def own_ids(html: str, prefix: str) -> str:
+    """Every edition's form is on the page, drawn by the same renderer: its tables' ids and the
+    headers naming them get the edition as a prefix, so an input's name is read from its own table."""
+    def renamed(match: re.Match) -> str:
+        if match.group(2).startswith("in-"):
+            return match.group(0)
+        return f'{match.group(1)}="{" ".join(prefix + i for i in match.group(2).split())}"'
+    return TABLE_IDS.sub(renamed, html)
 
 
 def carries(edition) -> list[dict]:
@@ -94,13 +110,15 @@ def carries(edition) -> list[dict]:
 
 def form_html(repo: str | None) -> str:
     ids = sorted(editions.all_editions())
-    narratives = {e: [f"{s['num']}、{s['title']}" for s in editions.get(e).sections] for e in ids}
-    config = json.dumps({"repo": repo or "", "sections": narratives}, ensure_ascii=False)
+    # A blank narrative is shown as the edition's template, section by section (tianbao-narrative.js).
+    templates = {e: editions.get(e).narrative_template() for e in ids}
+    config = json.dumps({"repo": repo or "", "templates": templates}, ensure_ascii=False)
     meta = "".join(f'<label>{escape(label)}<input name="{key}" type="{kind}" autocomplete="off"></label>'
                    for key, label, kind in META_FIELDS)
     return "\n".join([
         f'<div id="nb-tb" data-config="{escape(config)}">',
         '<p id="nb-tb-status" class="nb-tb-status" role="status">正在加载检查引擎（首次约需数秒）……表格可以先填写，表内计算（T3-ROW、T3-RES、T3-BAL、T4-SUM）已在核验。</p>',
+        '<p id="nb-tb-draft-note" class="nb-tb-status" role="status"></p>',
         '<fieldset class="nb-tb-agency"><legend>机构与年度</legend>',
         '<label>按名称查找本站已有的机构<input id="nb-tb-find" type="search" autocomplete="off" placeholder="如 松山镇"></label>',
         '<ul id="nb-tb-found" class="nb-tb-found" aria-live="polite"></ul>',
@@ -129,10 +147,29 @@ def form_html(repo: str | None) -> str:
         "复制的一块单元格可以整块粘贴。</p>",
         *[edition_form(e) for e in ids],
         '<h2 id="zhengwen">正文</h2>',
-        '<label for="nb-tb-narrative">正文（Markdown：前言、一、五、六部分按原文粘贴在各标题之下）</label>',
-        '<textarea id="nb-tb-narrative" rows="16"></textarea>',
+        '<p class="nb-tb-hint">按原文把各部分粘贴在相应标题之下（Markdown 格式，小标题写作 <code>### (一)……</code>）。'
+        "表二至表四会自动显示在二、三、四部分之下。</p>",
+        '<div id="nb-tb-sections" class="nb-tb-sections"></div>',
+        '<details class="nb-tb-full"><summary>正文全文（Markdown）：改动二级标题或整篇粘贴时在这里编辑</summary>',
+        '<label for="nb-tb-narrative">正文全文</label>',
+        '<textarea id="nb-tb-narrative" rows="16"></textarea></details>',
         '<h2 id="jianyan">核验结果</h2>',
         '<ul id="nb-tb-problems" aria-live="polite"></ul>',
+        # One form for every problem: the list is redrawn on each check, the reason being typed is not.
+        '<div id="nb-tb-ack-form" class="nb-tb-ack-form" hidden>',
+        '<p>按原文确认 <code id="nb-tb-ack-rule"></code>：原报告确实如此时，写明原因后确认。确认写入报告文件的 '
+        "acknowledged，网站照原文发布这些数字并注明已确认。</p>",
+        '<label>原因<input id="nb-tb-ack-reason" autocomplete="off" placeholder="如：原文如此，已与原件核对"></label>',
+        '<p><button type="button" id="nb-tb-ack-save" class="md-button">确认</button> '
+        '<button type="button" id="nb-tb-ack-cancel" class="md-button">取消</button></p>',
+        '<p id="nb-tb-ack-said" role="alert"></p></div>',
+        '<h3 id="queren">已按原文确认的问题</h3>',
+        '<p id="nb-tb-acks-none">无。</p>',
+        '<ul id="nb-tb-acks"></ul>',
+        '<h2 id="yulan">预览</h2>',
+        '<p><button type="button" id="nb-tb-preview-show" class="md-button">预览报告页</button> '
+        "按网站发布时的样式显示标题、正文和三张统计表（含核验标记）。</p>",
+        '<div id="nb-tb-preview" class="nb-tb-preview" aria-live="polite"></div>',
         '<h2 id="tijiao">下载与提交</h2>',
         '<p><button type="button" id="nb-tb-download" class="md-button md-button--primary">下载报告文件</button> '
         '<button type="button" id="nb-tb-discard" class="md-button">放弃草稿</button></p>',
