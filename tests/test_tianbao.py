@@ -589,3 +589,12 @@ def test_an_existing_agency_is_checked_against_its_published_reports(page, serve
     # Its agency.yml is in the repository, not in the form: never reported missing.
     lines = page.locator("#nb-tb-problems .nb-tb-line").all_inner_texts()
     assert lines and not [line for line in lines if "agency.yml" in line or not line.startswith("reports/luoyuan-songshan/2020.")]
+
+
+def test_the_guide_shows_the_page_before_the_command_line():
+    guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+    assert guide.index("## 不安装任何软件提交报告") < guide.index("## 从已发布的报告导入")
+    images = re.findall(r"!\[[^\]\n]+\]\((images/tianbao-[a-z]+\.png)\)", guide)
+    assert len(images) == 4
+    for name in images:  # tests/make_screenshots.py takes them from a built site
+        assert (REPO / "docs" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
