@@ -598,3 +598,46 @@ def test_the_guide_shows_the_page_before_the_command_line():
     assert len(images) == 4
     for name in images:  # tests/make_screenshots.py takes them from a built site
         assert (REPO / "docs" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_engine_runs_under_the_worker_policy_the_readme_gives(browser, tmp_path):
+    """A <meta> CSP does not reach a Web Worker: the README's server snippet sends the worker its
+    own. The engine must load and answer under exactly that header."""
+    from http.server import SimpleHTTPRequestHandler
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    header = re.search(r'location = /javascripts/tianbao-worker\.js \{.*?add_header Content-Security-Policy "([^"]+)" always;',
+                       readme, re.S).group(1)
+    assert "script-src 'self' 'wasm-unsafe-eval'" in header and "unsafe-eval'" not in header.replace("wasm-unsafe-eval", "")
+
+    class WorkerPolicy(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def end_headers(self):
+            if self.path.split("?")[0] == "/javascripts/tianbao-worker.js":
+                self.send_header("Content-Security-Policy", header)
+            super().end_headers()
+
+    site = tmp_path / "site"
+    project = make_project(tmp_path / "p")
+    (project / "node_modules").symlink_to(REPO / "node_modules")
+    assert build(project).returncode == 0
+    shutil.move(str(project / "site"), site)
+    httpd, url = serve(site, WorkerPolicy)
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
+        with page.expect_response(lambda r: r.url.endswith("/javascripts/tianbao-worker.js")) as sent:
+            page.goto(url + "tianbao/")
+        assert sent.value.headers.get("content-security-policy") == header
+        page.evaluate("nianbao.ready")
+        refused = page.evaluate("""() => nianbao.importText("只是一段话", {agency: "x-zhen", year: 2022, name: "某镇",
+            region: "福建省"}).then(() => "", e => e.message)""")
+        assert "这不像是" in refused  # the import ran (and refused a text that is no report)
+        assert violations == []
+    finally:
+        context.close()
+        httpd.shutdown()
