@@ -209,7 +209,15 @@ def fill_seed(page, server) -> dict:
     return data
 
 
-def test_typed_seed_downloads_what_fmt_writes(page, server, tmp_path):
+@pytest.fixture(params=[1366, 390])
+def sized_page(browser, request):
+    context = browser.new_context(viewport={"width": request.param, "height": 900}, locale="zh-CN", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_typed_seed_downloads_what_fmt_writes(sized_page, server, tmp_path):
+    page = sized_page
     data = fill_seed(page, server)
     page.evaluate("nianbao.ready")
     state = page.evaluate("() => JSON.parse(localStorage.getItem(nianbao.draftKey))")
@@ -220,6 +228,42 @@ def test_typed_seed_downloads_what_fmt_writes(page, server, tmp_path):
     with page.expect_download() as download:
         page.click("#nb-tb-download")
     assert download.value.suggested_filename in ("2019.yml", "2019.md")
+
+
+def test_pasted_seed_text_downloads_what_fmt_writes(sized_page, server, tmp_path):
+    """The seed's published text pasted into 粘贴全文 for the agency the site has (no name typed):
+    the same files as the seed typed in."""
+    page = sized_page
+    page.goto(server + "tianbao/?agency=luoyuan-songshan")
+    page.locator("#nb-tb-agency-note", has_text="本站已有该机构").wait_for(timeout=10000)
+    page.fill("[name=year]", "2019")
+    page.evaluate("nianbao.ready")
+    page.locator(".nb-tb-paste summary").click()
+    page.fill("#nb-tb-fulltext", (SAMPLES / "luoyuan-songshan-2019.txt").read_text(encoding="utf-8"))
+    page.click("#nb-tb-import")
+    page.locator("#nb-tb-import-result", has_text="已按原文填入").wait_for(timeout=20000)
+    with page.expect_download() as first:
+        page.click("#nb-tb-download")
+    links = page.locator("#nb-tb-files a")
+    assert links.all_inner_texts() == ["reports/luoyuan-songshan/2019.yml", "reports/luoyuan-songshan/2019.md"]
+    assert first.value.suggested_filename == "2019.yml"
+    saved = tmp_path / "2019.yml"
+    first.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8") == expected_seed(tmp_path)
+    state = page.evaluate("() => JSON.parse(localStorage.getItem(nianbao.draftKey))")
+    files = page.evaluate("s => nianbao.formFiles(s)", state)
+    assert files["reports/luoyuan-songshan/2019.md"] == (SEED / "2019.md").read_text(encoding="utf-8")
+
+
+def test_a_new_agency_must_be_named_before_pasting(page, server):
+    page.goto(server + "tianbao/")
+    page.fill("[name=agency]", "xin-zhen")
+    page.fill("[name=year]", "2019")
+    page.evaluate("nianbao.ready")
+    page.locator(".nb-tb-paste summary").click()
+    page.fill("#nb-tb-fulltext", (SAMPLES / "luoyuan-songshan-2019.txt").read_text(encoding="utf-8"))
+    page.click("#nb-tb-import")
+    page.locator("#nb-tb-import-result", has_text="新机构请先在上面填写机构全称和所属地区").wait_for(timeout=20000)
 
 
 def test_planted_error_shows_its_rule_next_to_the_cell(page, server):

@@ -270,9 +270,10 @@ document.getElementById("nb-tb-discard").addEventListener("click", () => {
 document.getElementById("nb-tb-import").addEventListener("click", async () => {
   const out = document.getElementById("nb-tb-import-result");
   const s = state();
+  if (!s.agency || !s.year) { out.textContent = "请先填写机构代码和年度。"; return; }
   try {
-    const files = await window.nianbao.importText(document.getElementById("nb-tb-fulltext").value,
-      { agency: s.agency, year: s.year, name: s.name || "待填写", region: s.region || "待填写" });
+    s.context = await start.context(s); // an agency the site has: found by its agency.yml
+    const files = await call("form_import", document.getElementById("nb-tb-fulltext").value, s);
     showEdition();
     await fillFromFiles(files);
     out.textContent = "已按原文填入，请逐格核对。";

@@ -49,6 +49,16 @@ def import_text(text: str, agency: str, year: int, name: str | None = None, regi
         return {path.as_posix(): path.read_text(encoding="utf-8") for path in result.written}
 
 
+def form_import(text: str, state: dict) -> dict[str, str]:
+    """粘贴全文 on the form: `nianbao import` of the text into the repository as far as the site
+    knows it, so an agency the site has is found by its agency.yml and needs no name or region."""
+    existing = {path: yaml for path, yaml in context_files(state).items() if path.endswith("/agency.yml")}
+    if not existing and not (state.get("name") and state.get("region")):
+        raise BadFiles("本站没有这个机构：新机构请先在上面填写机构全称和所属地区")
+    return import_text(text, state["agency"], int(state["year"]), state.get("name") or None,
+                       state.get("region") or None, existing=existing)
+
+
 def cell_value(text, column):
     """A cell as typed or pasted into the form: blank stays None (unknown, never 0); full-width
     digits and thousands separators read as the importer reads printed numbers; an imported
