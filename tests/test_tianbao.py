@@ -685,3 +685,52 @@ def test_the_engine_runs_under_the_worker_policy_the_readme_gives(browser, tmp_p
     finally:
         context.close()
         httpd.shutdown()
+
+
+# Each a slip in the published seed, opened for correction, and the rule it must raise at that cell.
+CELL_RULES = {
+    "NN": {"t3.granted.0": "-3"},
+    "FMT-VALUE": {"t3.granted.0": "1234567890123456"},
+    "T3-ROW": {"t3.denied_secret.0": "5", "t3.denied_secret.6": "1"},
+    "T3-RES": {"t3.granted.1": "2"},
+    "T3-BAL": {"t3.carried_forward.0": "2"},
+    "T4-SUM": {"t4.cases.0": "3"},
+    "PLAUSIBLE": {"t3.new_received.0": "99999999"},
+}
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_each_rule_is_shown_at_its_cell_as_the_check_words_it(browser, server, width):
+    """Every rule that points at a table cell: its id and the check's own message beside that cell
+    (the expected flags are the package's check of the same form state, run here in CPython)."""
+    from nianbao.editing import browser as engine_py
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server + "tianbao/?agency=luoyuan-songshan")
+    page.locator("#nb-tb-correct").click()
+    page.wait_for_function("document.querySelector('[name=title]').value !== ''")
+    page.evaluate("nianbao.ready")
+    section = page.locator("section[data-edition=gov-2019]")
+    seed = engine_py.form_state(folder_files(SEED))
+    agency = yaml.safe_load((SEED / "agency.yml").read_text(encoding="utf-8"))
+    for rule, edits in CELL_RULES.items():
+        state = page.evaluate("() => JSON.parse(localStorage.getItem(nianbao.draftKey))")
+        for name, value in edits.items():
+            tid, row, i = name.split(".")
+            state["cells"][tid][row][int(i)] = value
+        state["context"] = {"agency": agency}
+        expected = [(p["cell"], p["text"].split("] ", 1)[1]) for p in engine_py.form_check(state)["problems"]
+                    if p["rule"] == rule]
+        assert expected and all(cell for cell, _ in expected), (rule, expected)
+        for name, value in edits.items():
+            section.locator(f"input[data-cell='{name}']").fill(value)
+        for cell, message in expected:
+            flag = section.locator(f"td[data-cell='{cell}'] .nb-tb-flag[data-rule={rule}]")
+            flag.first.wait_for(timeout=20000)
+            assert f"{rule}：{message}" in flag.all_inner_texts()
+        for name in edits:  # back to the published value before the next slip
+            tid, row, i = name.split(".")
+            section.locator(f"input[data-cell='{name}']").fill(seed["cells"][tid][row][int(i)])
+        page.locator(f"#nb-tb-problems li[data-rule='{rule}']").first.wait_for(state="detached", timeout=20000)
+    context.close()

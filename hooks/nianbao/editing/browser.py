@@ -139,7 +139,7 @@ def form_check(state: dict) -> dict:
     checked = dict(files) | context_files(state)
     with scratch_repo(checked) as (root, slug):
         result = check_path(Path("reports"), only={slug})
-        cells = {}
+        cells = written_cells(files)  # a report that fails its schema loads no cells: its FMT-VALUE still has one
         for report in result.corpus.reports:
             for tid, rows in report.tables.items():
                 for row, values in rows.items():
@@ -149,6 +149,19 @@ def form_check(state: dict) -> dict:
                      "acknowledged": p.acknowledged, "cell": cells.get((p.path, p.line, p.col))}
                     for p in sorted(result.problems, key=lambda p: p.sort_key) if p.path in files]
     return {"files": files, "problems": problems}
+
+
+def written_cells(files: dict[str, str]) -> dict[tuple[str, int, int], str]:
+    """(path, line, col) of every table cell as the form's YAML writes it -> its form cell."""
+    from ..core import located
+
+    found = {}
+    for path, text in files.items():
+        if path.endswith(".yml") and not path.endswith("/agency.yml"):
+            for where, (line, col) in located.parse(text, full=True).marks.items():
+                if len(where) == 3 and where[0] in ("t2", "t3", "t4") and isinstance(where[2], int):
+                    found[(path, line, col)] = ".".join(map(str, where))
+    return found
 
 
 def context_files(state: dict) -> dict[str, str]:
