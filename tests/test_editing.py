@@ -8,6 +8,8 @@ import jsonschema
 
 from nianbao.core import located
 from nianbao.core.check import check_path
+import pytest
+
 from nianbao.cli import main
 from nianbao.data.schemas import all_schemas, render
 
@@ -128,3 +130,20 @@ def test_fmt_tells_comments_from_text_that_looks_like_one(reports):
     once = path.read_text(encoding="utf-8")
     assert 'title: "测试镇2022年 #1 号 # 政府信息公开工作年度报告"  # 原标题分两行' in once
     assert located.parse(once).value["title"] == "测试镇2022年 #1 号 # 政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("text", ["2020-13-45", "2021-02-30", "0000-00-00"])
+def test_fmt_of_text_that_looks_like_a_date_but_is_none_quotes_it(reports, capsys, text):
+    """An unquoted 2020-13-45 is text to the check; fmt used to stop with a traceback on it, and
+    the form's writer wrote it unquoted."""
+    from nianbao.editing import browser
+
+    path = write_report(reports, report_data())
+    path.write_text(path.read_text(encoding="utf-8").replace("\nt2:", f"\ndoc_no: {text}\nt2:", 1), encoding="utf-8")
+    assert main(["fmt", str(reports)]) == 0
+    assert f'doc_no: "{text}"' in path.read_text(encoding="utf-8")
+    assert main(["fmt", "--check", str(reports)]) == 0
+    state = {"agency": "ceshi-zhen", "year": 2022, "meta": {"published": "2023-01-15", "doc_no": text},
+             "cells": {"t3": {"new_received": [text]}}}
+    written = browser.form_files(state)["reports/ceshi-zhen/2022.yml"]
+    assert f'doc_no: "{text}"' in written and f'["{text}"' in written.replace(" ", "")

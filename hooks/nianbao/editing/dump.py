@@ -7,6 +7,7 @@ beside the key they were written for.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from ..core.model import UNCERTAIN_KEY
 from ..core.editions import Edition
 
 META_KEYS = ["agency", "year", "edition", "title", "published", "source_url", "index_no", "doc_no"]
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Plain scalars need no quotes: no YAML indicator characters, no leading/trailing space.
 PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*(?<!\s)\Z")
 META_COMMENTS = {"title": "标题", "published": "发布日期", "source_url": "来源链接", "index_no": "索引号",
@@ -52,9 +53,18 @@ def scalar(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     text = str(value)
-    if DATE.match(text) or (PLAIN.match(text) and _reads_back(text)):
+    if (DATE.match(text) and real_date(text)) or (PLAIN.match(text) and _reads_back(text)):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+def real_date(text: str) -> bool:
+    """2020-13-45 looks like a date but is none: unquoted, YAML readers fail on it (ruamel raises)."""
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def cell_scalar(value: Any) -> str:
@@ -69,7 +79,7 @@ def cell_scalar(value: Any) -> str:
 def _reads_back(text: str) -> bool:
     try:
         return yaml.safe_load(f"k: {text}") == {"k": text}
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # 2020-13-45 reads as a timestamp, and fails as one
         return False
 
 

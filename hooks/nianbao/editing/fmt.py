@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.tokens import CommentToken
 
 from ..core import editions, located, schema
@@ -72,6 +73,14 @@ def raw_data(parsed: located.Parsed) -> dict:
     return data
 
 
+class TextConstructor(RoundTripConstructor):
+    """Only the comments are read here: a value that looks like a date stays text (an unquoted
+    2020-13-45, which the check reads as text, would make ruamel raise)."""
+
+
+TextConstructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def comment_lines(text: str) -> dict[int, tuple[str, bool]]:
     """line number -> (comment, whether it follows a value on that line), for every comment.
 
@@ -80,7 +89,9 @@ def comment_lines(text: str) -> dict[int, tuple[str, bool]]:
     """
     lines = text.splitlines()
     found: dict[int, tuple[str, bool]] = {}
-    for token in comment_tokens(YAML(typ="rt").load(text)):
+    reader = YAML(typ="rt")
+    reader.Constructor = TextConstructor
+    for token in comment_tokens(reader.load(text)):
         line, col = token.start_mark.line, token.start_mark.column
         for i, part in enumerate(token.value.split("\n")):
             part = part.strip()
