@@ -123,3 +123,18 @@ def test_the_one_pass_facts_are_what_each_element_would_say(html):
         assert facts.tables[key] == len(element.find_all("table")) + (element.name == "table")
         assert facts.holds_block[key] == (element.find(list(source.BLOCKS)) is not None)
         assert facts.in_table[key] == (element.find_parent("table") is not None)
+
+
+@pytest.mark.parametrize("run", ["1" + "0" * 200, "9" * 90, "10" * 60])
+def test_a_long_run_of_digits_is_cut_in_bounded_work(run):
+    """Cutting "1000…0" into seven cells tried every combination of cut points (C(n, 6): a minute
+    at 50 digits, for ever at 120) and the page's engine never answered again. Pieces are now grown
+    one cut at a time, each "0" or without a leading zero and at most 15 digits, and the whole
+    search has a budget of steps; past it the row is left uncertain."""
+    from nianbao.editing.importer.solver import WORK, Budget, candidates, token_splits
+
+    budget = Budget()
+    list(token_splits(run[:100], 7, budget))
+    assert WORK - budget.left < 100_000
+    found, holds = candidates([run], 7, [])
+    assert len(found) <= 50_000

@@ -186,9 +186,11 @@ def typed(piece: str | None, column):
         return None
     if column.kind == "money":
         return piece  # money is kept as printed, with or without its unit
-    if re.fullmatch(r"-?\d+", piece):
+    # ASCII digits only: int() also reads ৪ (Bengali four, which looks like 8) as 4; such a cell
+    # stays text, for the check to flag.
+    if re.fullmatch(r"-?[0-9]+", piece):
         return int(piece)
-    if re.fullmatch(r"-?\d+\.\d+", piece) and column.kind in ("money", "decimal"):
+    if re.fullmatch(r"-?[0-9]+\.[0-9]+", piece) and column.kind in ("money", "decimal"):
         return Raw(piece)
     return piece
 

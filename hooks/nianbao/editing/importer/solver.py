@@ -9,8 +9,24 @@ import itertools
 import re
 from dataclasses import dataclass
 
-PIECE = re.compile(r"^(\d+)(\.\d+)?([^\d.]*)\Z")
+PIECE = re.compile(r"^([0-9]+)(\.[0-9]+)?([^0-9.]*)\Z")
 LIMIT = 50_000  # candidate splits of one row; beyond that the row is left uncertain
+WORK = 2_000_000  # steps spent looking for them: a long run of digits has few splits but many dead ends
+MAX_DIGITS = 15  # core/numbers.py: no report prints a longer number
+
+
+class TooMuch(Exception):
+    """The search for a row's splits ran past WORK: the row is left uncertain."""
+
+
+class Budget:
+    def __init__(self, steps: int = WORK):
+        self.left = steps
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise TooMuch
 
 
 @dataclass
@@ -26,34 +42,52 @@ def valid(piece: str) -> bool:
     return digits == "0" or not digits.startswith("0")
 
 
-def token_splits(token: str, parts: int):
-    """Ways to cut one printed token into `parts` numbers (only between digits of its integer part)."""
+def token_splits(token: str, parts: int, budget: Budget | None = None):
+    """Ways to cut one printed token into `parts` numbers (only between digits of its integer part),
+    in the order of their cut points. A cut piece is "0" or has no leading zero, and is at most
+    MAX_DIGITS long; pieces are grown one cut at a time, so a dead end is left at once."""
+    budget = budget or Budget()
     match = PIECE.match(token)
     if match is None:
         if parts == 1:
             yield (token,)
         return
     digits, tail = match.group(1), (match.group(2) or "") + match.group(3)
-    if parts > len(digits):
+    if parts == 1:
+        if valid(token):
+            yield (token,)
         return
-    for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
-        bounds = (0,) + cuts + (len(digits),)
-        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
-        pieces[-1] += tail
-        if all(valid(p) for p in pieces):
-            yield tuple(pieces)
+    if parts > len(digits) or len(digits) > parts * MAX_DIGITS:
+        return
+
+    def pieces(start: int, left: int):
+        budget.spend()
+        if left == 1:
+            if len(digits) - start <= MAX_DIGITS and valid(digits[start:] + tail):
+                yield (digits[start:] + tail,)
+            return
+        # Leave at least one digit, and at most MAX_DIGITS, for each piece still to come.
+        first = max(start + 1, len(digits) - (left - 1) * MAX_DIGITS)
+        last = min(start + (1 if digits[start] == "0" else MAX_DIGITS), len(digits) - (left - 1))
+        for end in range(first, last + 1):
+            for rest in pieces(end, left - 1):
+                yield (digits[start:end],) + rest
+
+    yield from pieces(0, parts)
 
 
-def row_splits(tokens: list[str], n: int):
+def row_splits(tokens: list[str], n: int, budget: Budget | None = None):
     """Every way to read `tokens` as exactly n cells."""
+    budget = budget or Budget()
+    budget.spend()
     if not tokens:
         if n == 0:
             yield ()
         return
     first, rest = tokens[0], tokens[1:]
     for k in range(1, n - len(rest) + 1):
-        for head in token_splits(first, k):
-            for tail in row_splits(rest, n - k):
+        for head in token_splits(first, k, budget):
+            for tail in row_splits(rest, n - k, budget):
                 yield head + tail
 
 
@@ -75,10 +109,13 @@ def total_holds(values: tuple, groups: list[tuple[list[int], int]]) -> bool:
 def candidates(tokens: list[str], n: int, groups) -> tuple[list[tuple], bool]:
     """Splits of one row that satisfy its own identities (all splits if none does)."""
     found = []
-    for split in row_splits(tokens, n):
-        found.append(split)
-        if len(found) > LIMIT:
-            return [], False
+    try:
+        for split in row_splits(tokens, n):
+            found.append(split)
+            if len(found) > LIMIT:
+                return [], False
+    except TooMuch:
+        return [], False
     holding = [s for s in found if total_holds(s, groups)]
     return (holding, True) if holding else (found, False)
 
