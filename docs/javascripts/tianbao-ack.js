@@ -19,7 +19,7 @@ function button(text, onClick) {
 }
 
 // `get()`/`set(list)` read and replace the draft's entries; `changed()` saves and checks again.
-export function acknowledgements({ get, set, changed }) {
+export function acknowledgements({ get, set, changed, headers }) {
   const list = document.getElementById("nb-tb-acks");
   const none = document.getElementById("nb-tb-acks-none");
   const form = document.getElementById("nb-tb-ack-form");
@@ -28,6 +28,7 @@ export function acknowledgements({ get, set, changed }) {
   const said = document.getElementById("nb-tb-ack-said");
 
   function render() {
+    renderHeaders();
     const acks = get();
     none.hidden = acks.length > 0;
     list.replaceChildren(...acks.map((ack) => {
@@ -37,6 +38,7 @@ export function acknowledgements({ get, set, changed }) {
         set(get().filter((a) => a.rule !== ack.rule));
         render();
         changed();
+        document.getElementById("nb-tb-problems").focus(); // not lost to the top of the page
       });
       undo.setAttribute("aria-label", `撤销对 ${ack.rule} 的确认`);
       item.append(`${ack.rule}：${ack.reason} `, undo);
@@ -44,14 +46,42 @@ export function acknowledgements({ get, set, changed }) {
     }));
   }
 
+  // Headers printed otherwise than the format (the importer records them; a draft may hold them):
+  // they become table 二's column titles on the page, so they are listed with their undo too.
+  function renderHeaders() {
+    const found = Object.entries(headers.get());
+    document.getElementById("nb-tb-headers-box").hidden = found.length === 0;
+    document.getElementById("nb-tb-headers").replaceChildren(...found.map(([key, text]) => {
+      const item = document.createElement("li");
+      const undo = button("删去", () => {
+        const kept = { ...headers.get() };
+        delete kept[key];
+        headers.set(kept);
+        render();
+        changed();
+      });
+      undo.setAttribute("aria-label", `删去表头 ${key} 的原文写法`);
+      item.append(`${key}：“${text}” `, undo);
+      return item;
+    }));
+  }
+
   function open(rule) {
     which.textContent = rule;
+    // The file holds one entry per rule for the whole report (core/check.acknowledge): say so.
+    const now = document.querySelectorAll(`#nb-tb-problems li[data-rule="${CSS.escape(rule)}"]`).length;
+    document.getElementById("nb-tb-ack-scope").textContent = now > 1
+      ? `一条确认适用于本报告全部 ${rule} 问题（当前 ${now} 处），以后新出现的 ${rule} 问题也会显示为已确认。`
+      : `一条确认适用于本报告全部 ${rule} 问题，以后新出现的 ${rule} 问题也会显示为已确认。`;
     form.dataset.rule = rule;
     said.textContent = "";
     form.hidden = false;
     reason.focus();
   }
 
+  reason.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); document.getElementById("nb-tb-ack-save").click(); }
+  });
   document.getElementById("nb-tb-ack-save").addEventListener("click", () => {
     const rule = form.dataset.rule;
     if (!reason.value.trim()) { said.textContent = "请写明原因，如“原文如此，已与原件核对”。"; reason.focus(); return; }

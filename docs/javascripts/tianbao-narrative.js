@@ -34,6 +34,7 @@ export function join(parts) {
   return parts.map((p, i) => {
     const last = i === parts.length - 1;
     let { line, lead, trail } = p;
+    if (p.edited && !p.shown) return line ? line + (last || line.endsWith("\n\n") ? "" : "\n") : "";
     // A section typed into a heading that had no text gets Markdown's blank lines around it; an
     // untouched one stays exactly as it was.
     if (p.edited && p.shown) {
@@ -70,7 +71,12 @@ export function narrativeSections({ full, container, template, changed }) {
       const area = document.createElement("textarea");
       area.id = `nb-tb-section-${i}`;
       area.rows = Math.min(12, Math.max(3, p.shown.split("\n").length + 1));
-      area.value = p.shown;
+      // The template's note on the preface is a Markdown comment: shown as the box's hint, never
+      // as its text, or what the editor types would land inside the comment and vanish from the page.
+      const note = p.heading === null && p.shown.startsWith("<!--") && p.shown.endsWith("-->") &&
+        p.shown.indexOf("-->") === p.shown.length - 3;
+      area.value = note ? "" : p.shown;
+      if (note) area.placeholder = p.shown.slice(4, -3).trim();
       area.dataset.section = p.heading ?? "前言";
       area.addEventListener("input", () => {
         parts[i].shown = area.value;

@@ -3,6 +3,7 @@
 // the form's tables are drawn by the same renderer, and a table's cells name their headers by id.
 export async function showPreview(out, draw) {
   out.textContent = "正在生成预览……";
+  delete out.dataset.stale;
   try {
     out.innerHTML = await draw();
   } catch (err) {

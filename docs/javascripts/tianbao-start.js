@@ -69,7 +69,11 @@ export function startingPoints(form) {
     return response.json();
   }
 
+  const replacing = () => !form.hasContent() ||
+    confirm("这会用已发布的报告替换本页已填写的内容（统计表、正文和确认），不能恢复。继续吗？");
+
   document.getElementById("nb-tb-from-last").addEventListener("click", async () => {
+    if (!replacing()) return;
     const last = known.years[0];
     const data = await publishedReport(last);
     form.field("year").value = String(last + 1);
@@ -90,6 +94,7 @@ export function startingPoints(form) {
   });
 
   document.getElementById("nb-tb-correct").addEventListener("click", async () => {
+    if (!replacing()) return;
     const year = Number(document.getElementById("nb-tb-published-year").value);
     const data = await publishedReport(year);
     form.field("year").value = String(year);
@@ -145,8 +150,21 @@ export function startingPoints(form) {
   });
 
   // The agency page's link names its agency (?agency=<slug>); the code typed here is looked up too.
+  // A draft of another agency is never handed to this one: the editor chooses.
   const asked = new URLSearchParams(location.search).get("agency");
-  if (asked && /^[a-z0-9][a-z0-9-]*$/.test(asked) && form.field("agency").value.trim() !== asked) form.field("agency").value = asked;
+  const current = form.field("agency").value.trim();
+  if (asked && /^[a-z0-9][a-z0-9-]*$/.test(asked) && current !== asked) {
+    if (current && form.hasContent()) {
+      const note = document.getElementById("nb-tb-draft-note");
+      note.textContent = `本浏览器中保存着机构 ${current}（${form.field("year").value || "年度未填"}）的草稿，下面显示的是它。`;
+      const fresh = document.createElement("button");
+      fresh.type = "button";
+      fresh.className = "md-button nb-tb-small";
+      fresh.textContent = `放弃该草稿，为 ${asked} 新填`;
+      fresh.addEventListener("click", () => form.discard());
+      note.append(" ", fresh);
+    } else form.field("agency").value = asked;
+  }
   let lookUp = null;
   form.field("agency").addEventListener("input", () => {
     clearTimeout(lookUp);

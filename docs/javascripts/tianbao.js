@@ -6,11 +6,13 @@
 //   nianbao.ready, await nianbao.check(files), await nianbao.importText(text, {agency, year, name, region})
 import { arithmetic } from "./tianbao-sums.js";
 import { startingPoints } from "./tianbao-start.js";
-import { draftKey, readDraft } from "./tianbao-draft.js";
+import { draftKey, readDraft, storeDraft } from "./tianbao-draft.js";
 import { narrativeSections } from "./tianbao-narrative.js";
 import { acknowledgements } from "./tianbao-ack.js";
 import { spreadsheetKeys } from "./tianbao-keys.js";
 import { showPreview } from "./tianbao-preview.js";
+import { offerFiles } from "./tianbao-output.js";
+import { showProblems as showProblems_ } from "./tianbao-problems.js";
 
 const root = document.getElementById("nb-tb");
 const status = document.getElementById("nb-tb-status");
@@ -20,7 +22,13 @@ const DRAFT = draftKey(config);
 function say(text) { status.textContent = text; }
 
 const started = performance.now();
+// A blocked or very slow engine download says so, rather than "loading" for ever.
+setTimeout(() => {
+  if (!engineUp && !status.dataset.failed) say("检查引擎仍未载入（约 4 MB，网络较慢或被拦截）。表格照常填写，表内计算照常核验，草稿照常保存；载入后即逐项核验。");
+}, 45000);
 window.nianbaoTiming = {};
+let ready = ""; // the status line once the engine is up
+let refused = false; // the status line shows the engine's refusal of the form (a bad agency code)
 let engineUp = false; // until then the table arithmetic is checked here, from the spec's relations
 const worker = new Worker(new URL("tianbao-worker.js", import.meta.url), { type: "module" });
 const pending = new Map();
@@ -34,10 +42,12 @@ worker.onmessage = ({ data }) => {
   if (data.ready) {
     window.nianbaoTiming.ready = performance.now();
     engineUp = true;
-    say(`检查引擎已就绪（${((performance.now() - started) / 1000).toFixed(1)} 秒）：填写时逐项核验。`);
+    ready = `检查引擎已就绪（${((performance.now() - started) / 1000).toFixed(1)} 秒）：填写时逐项核验。`;
+    say(ready);
     markReady(true);
   }
   if (data.failed) {
+    status.dataset.failed = "1";
     say(`检查引擎未能加载：${data.failed}（表格仍可填写，草稿仍会保存）`);
     markFailed(new Error(data.failed));
   }
@@ -71,14 +81,15 @@ window.nianbao = {
   arithmetic(s) { const section = editionOf(s.year); return section ? arithmetic(section, s.cells, s.acknowledged) : []; },
 };
 
-function showArithmetic() {
-  const s = state();
+function pageArithmetic(s) {
   const section = currentEdition();
-  if (!section) return;
+  if (!section) return [];
   const path = `reports/${s.agency || "<机构代码>"}/${s.year}.yml`;
-  showProblems(arithmetic(section, s.cells, s.acknowledged).map((p) => ({ ...p, path,
-    text: `${path}: ${p.level}[${p.rule}] ${p.message}` })));
+  return arithmetic(section, s.cells, s.acknowledged).map((p) => ({ ...p, path,
+    text: `${path}: ${p.level}[${p.rule}] ${p.message}` }));
 }
+
+function showArithmetic() { showProblems(pageArithmetic(state())); }
 
 // -- the form ------------------------------------------------------------------------------
 
@@ -123,15 +134,8 @@ let draftHeaders = {};
 let correcting = null; // the published year opened for correction, its narrative not loaded
 
 function saveDraft() {
-  const s = state();
-  s.allCells = {};
-  s.uncertainCells = [];
-  for (const input of root.querySelectorAll("input[data-cell]")) {
-    if (input.value) s.allCells[input.id] = input.value;
-    if (input.dataset.uncertain) s.uncertainCells.push(input.id);
-  }
-  s.correcting = correcting;
-  localStorage.setItem(DRAFT, JSON.stringify(s));
+  storeDraft(DRAFT, { ...state(), correcting }, root.querySelectorAll("input[data-cell]"),
+    document.getElementById("nb-tb-draft-note"));
 }
 
 function loadDraft() {
@@ -181,90 +185,76 @@ let timer = null;
 let latestFiles = null;
 
 function changed() {
+  // A correction is of one published year: another year or agency is a report of its own.
+  if (correcting !== null && Number(field("year").value) !== correcting) correcting = null;
   showEdition();
   saveDraft();
+  const preview = document.getElementById("nb-tb-preview");
+  if (preview.childElementCount && !preview.dataset.stale) {
+    preview.dataset.stale = "1";
+    const note = document.createElement("p");
+    note.className = "nb-tb-stale";
+    note.textContent = "内容已改动，这份预览已过期：请重新点击“预览报告页”。";
+    preview.prepend(note);
+  }
   if (!engineUp) showArithmetic();
   clearTimeout(timer);
   timer = setTimeout(runCheck, 300);
 }
 
 function showProblems(problems) {
-  for (const old of root.querySelectorAll(".nb-tb-flag")) old.remove();
-  for (const td of root.querySelectorAll("td.nb-flag")) td.classList.remove("nb-flag", "nb-flag-error", "nb-flag-warning", "nb-flag-info");
-  const list = document.getElementById("nb-tb-problems");
-  list.replaceChildren();
-  const section = currentEdition();
-  for (const p of problems) {
-    if (p.rule === "BLANK") continue; // a blank cell is allowed; the table shows it as blank
-    const item = document.createElement("li");
-    item.className = `nb-tb-problem nb-level-${p.level}`;
-    item.dataset.rule = p.rule;
-    const line = document.createElement("span");
-    line.className = "nb-tb-line"; // the CLI's line as it prints it; a button may follow
-    line.textContent = p.text;
-    item.append(line);
-    if (p.path && p.path.startsWith(`reports/${field("agency").value.trim()}/${field("year").value}.`)) acks.offer(item, p);
-    list.append(item);
-    const td = p.cell && section && section.querySelector(`td[data-cell="${p.cell}"]`);
-    if (td) {
-      td.classList.add("nb-flag", `nb-flag-${p.acknowledged ? "ack" : p.level}`);
-      const note = document.createElement("span");
-      note.className = "nb-tb-flag";
-      note.dataset.rule = p.rule;
-      note.textContent = `${p.rule}：${p.text.split("] ").slice(1).join("] ")}`;
-      td.append(note);
-      td.querySelector("input").setAttribute("aria-invalid", p.level === "error" ? "true" : "false");
-    }
-  }
+  showProblems_({ root, section: currentEdition(), problems, acks,
+    ownPrefix: `reports/${field("agency").value.trim()}/${field("year").value}.` });
 }
+
+let checks = 0; // the latest check's number: an earlier one finishing later is not shown
 
 async function runCheck() {
   const s = state();
   if (!s.agency || !s.year || !currentEdition()) return;
+  const mine = ++checks;
   try {
     s.context = await start.context(s);
     const answer = await call("form_check", s);
+    if (mine !== checks) return;
     latestFiles = answer.files;
-    showProblems(answer.problems);
+    showProblems(answer.loaded ? answer.problems : [...answer.problems, ...pageArithmetic(s)]);
+    if (refused && ready) say(ready); // the refusal is fixed: the status line says so
+    refused = false;
   } catch (err) {
     say(err.message);
+    refused = true;
   }
-}
-
-function download(path, text) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
-  link.download = path.split("/").pop();
-  link.dataset.path = path;
-  link.textContent = path;
-  return link;
 }
 
 document.getElementById("nb-tb-download").addEventListener("click", async () => {
   const s = state();
-  const files = await window.nianbao.formFiles(s);
-  if (correcting === s.year && !s.narrative.trim()) delete files[`reports/${s.agency}/${s.year}.md`];
-  latestFiles = files;
-  const list = document.getElementById("nb-tb-files");
-  list.replaceChildren();
-  for (const [path, text] of Object.entries(files)) {
-    const item = document.createElement("li");
-    const link = download(path, text);
-    item.append(link);
-    list.append(item);
-    link.click();
-  }
-  if (config.repo) {
-    const handoff = document.getElementById("nb-tb-handoff");
-    const folder = `reports/${s.agency}`;
-    document.getElementById("nb-tb-handoff-link").href = `${config.repo.replace(/\/$/, "")}/upload/main/${folder}`;
-    handoff.hidden = false;
+  const note = document.getElementById("nb-tb-files-note");
+  if (!s.agency || !s.year) { note.textContent = "请先填写机构代码和年度。"; return; }
+  if (!engineUp) note.textContent = "正在等待检查引擎载入，载入后即下载……";
+  try {
+    const files = await window.nianbao.formFiles(s);
+    if (correcting === s.year && !s.narrative.trim()) delete files[`reports/${s.agency}/${s.year}.md`];
+    latestFiles = files;
+    const errors = document.querySelectorAll("#nb-tb-problems li.nb-level-error:not(.nb-tb-acked)").length;
+    offerFiles({ files, agency: s.agency, repo: config.repo, errors });
+  } catch (err) {
+    note.textContent = `无法写出文件：${err.message}`;
   }
 });
 
-document.getElementById("nb-tb-discard").addEventListener("click", () => {
+function discard() {
   localStorage.removeItem(DRAFT);
   location.reload();
+}
+
+function hasContent() {
+  return narrative.value.trim() !== "" || draftAcks.length > 0 ||
+    [...root.querySelectorAll("input[data-cell]")].some((input) => input.value !== "");
+}
+
+document.getElementById("nb-tb-discard").addEventListener("click", () => {
+  if (confirm("放弃草稿会清除本页填写的全部内容（统计表、正文和确认），不能恢复。确定放弃吗？")) discard();
 });
 
 document.getElementById("nb-tb-import").addEventListener("click", async () => {
@@ -287,7 +277,10 @@ const sections = narrativeSections({
   full: narrative, container: document.getElementById("nb-tb-sections"), changed,
   template: () => { const s = currentEdition(); return s ? config.templates[s.dataset.edition] : ""; },
 });
-const acks = acknowledgements({ get: () => draftAcks, set: (list) => { draftAcks = list; }, changed });
+const acks = acknowledgements({
+  get: () => draftAcks, set: (list) => { draftAcks = list; }, changed,
+  headers: { get: () => draftHeaders, set: (found) => { draftHeaders = found; } },
+});
 
 document.getElementById("nb-tb-preview-show").addEventListener("click", () => showPreview(
   document.getElementById("nb-tb-preview"), async () => call("preview", await window.nianbao.formFiles(state()))));
@@ -303,7 +296,7 @@ root.addEventListener("input", (event) => {
   changed();
 });
 const start = startingPoints({
-  field, showEdition, changed, say,
+  field, showEdition, changed, say, hasContent, discard,
   load({ acknowledged = [], headers = {}, text = "" }) {
     draftAcks = acknowledged; draftHeaders = headers; narrative.value = text; sections.draw(); acks.render();
   },

@@ -37,7 +37,11 @@ def scratch_repo(files: dict[str, str]):
         for path, text in files.items():
             target = Path(root, path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError as err:  # half of a character pair, from a JavaScript string
+                raise BadFiles(f"{path} 中有无法保存的字符（第 {err.start + 1} 个字符）：请删去后重新输入") from None
+            target.write_bytes(data)
         os.chdir(root)
         try:
             yield Path(root), next(iter(slugs), None)

@@ -34,7 +34,7 @@ def tianbao_page(site: SiteInfo | None = None) -> Page:
         "---", "title: 填写、检查和提交报告", "---", "",
         "# 填写、检查和提交报告", "",
         "在浏览器中按原文填写本机构的年度报告：统计表逐格填写或从 Word、Excel 粘贴，也可以粘贴报告全文自动识别。"
-        "填写时按与 `nianbao check` 相同的规则逐项核验，问题显示在相应单元格旁。填好后下载文件，"
+        "填写时按与报告仓库的检查（`nianbao check`）相同的规则逐项核验，问题显示在相应单元格旁。填好后下载文件，"
         f"提交到报告仓库（见{md_link('编辑指南', TIANBAO_PAGE, 'guide.md')}）。草稿保存在本浏览器中，不会上传到任何地方。", "",
         token, ""])
     return Page(TIANBAO_PAGE, text, in_nav=False, blocks=blocks)
@@ -82,7 +82,9 @@ def edition_form(edition_id: str) -> str:
     parts = [f'<section class="nb-tb-edition" data-edition="{edition_id}" data-first="{edition.first_year}" '
              f'data-last="{last}" data-sums="{escape(json.dumps(arithmetic, ensure_ascii=False))}" '
              f'data-carry="{escape(json.dumps(carries(edition)))}" hidden>']
-    for tid in edition.tables:
+    for tid, table in edition.tables.items():
+        # The table's caption is for screen readers; sighted editors need the title too.
+        parts.append(f'<h3 class="nb-tb-table-title" aria-hidden="true">{escape(table.title)}</h3>')
         parts.append(own_ids(render_table(report, tid, cell=input_cell(where, edition)), f"{edition_id}-"))
     parts.append("</section>")
     return "\n".join(parts)
@@ -117,7 +119,7 @@ def form_html(repo: str | None) -> str:
                    for key, label, kind in META_FIELDS)
     return "\n".join([
         f'<div id="nb-tb" data-config="{escape(config)}">',
-        '<p id="nb-tb-status" class="nb-tb-status" role="status">正在加载检查引擎（首次约需数秒）……表格可以先填写，表内计算（T3-ROW、T3-RES、T3-BAL、T4-SUM）已在核验。</p>',
+        '<p id="nb-tb-status" class="nb-tb-status" role="status">正在加载检查引擎（首次约需数秒）……表格可以先填写，表内的求和与勾稽关系已在核验。</p>',
         '<p id="nb-tb-draft-note" class="nb-tb-status" role="status"></p>',
         '<fieldset class="nb-tb-agency"><legend>机构与年度</legend>',
         '<label>按名称查找本站已有的机构<input id="nb-tb-find" type="search" autocomplete="off" placeholder="如 松山镇"></label>',
@@ -154,11 +156,11 @@ def form_html(repo: str | None) -> str:
         '<label for="nb-tb-narrative">正文全文</label>',
         '<textarea id="nb-tb-narrative" rows="16"></textarea></details>',
         '<h2 id="jianyan">核验结果</h2>',
-        '<ul id="nb-tb-problems" aria-live="polite"></ul>',
+        '<ul id="nb-tb-problems" aria-live="polite" tabindex="-1"></ul>',
         # One form for every problem: the list is redrawn on each check, the reason being typed is not.
         '<div id="nb-tb-ack-form" class="nb-tb-ack-form" hidden>',
         '<p>按原文确认 <code id="nb-tb-ack-rule"></code>：原报告确实如此时，写明原因后确认。确认写入报告文件的 '
-        "acknowledged，网站照原文发布这些数字并注明已确认。</p>",
+        "acknowledged，网站照原文发布这些数字并注明已确认。<strong id=\"nb-tb-ack-scope\"></strong></p>",
         '<label>原因<input id="nb-tb-ack-reason" autocomplete="off" placeholder="如：原文如此，已与原件核对"></label>',
         '<p><button type="button" id="nb-tb-ack-save" class="md-button">确认</button> '
         '<button type="button" id="nb-tb-ack-cancel" class="md-button">取消</button></p>',
@@ -166,16 +168,23 @@ def form_html(repo: str | None) -> str:
         '<h3 id="queren">已按原文确认的问题</h3>',
         '<p id="nb-tb-acks-none">无。</p>',
         '<ul id="nb-tb-acks"></ul>',
+        '<div id="nb-tb-headers-box" hidden><h3 id="biaotou">按原文记录的表头</h3>',
+        '<p>原文的表头与格式不同时（如“2019年项目数量”），按原文记录，网站表二照原文显示。</p>',
+        '<ul id="nb-tb-headers"></ul></div>',
         '<h2 id="yulan">预览</h2>',
         '<p><button type="button" id="nb-tb-preview-show" class="md-button">预览报告页</button> '
         "按网站发布时的样式显示标题、正文和三张统计表（含核验标记）。</p>",
         '<div id="nb-tb-preview" class="nb-tb-preview" aria-live="polite"></div>',
         '<h2 id="tijiao">下载与提交</h2>',
-        '<p><button type="button" id="nb-tb-download" class="md-button md-button--primary">下载报告文件</button> '
-        '<button type="button" id="nb-tb-discard" class="md-button">放弃草稿</button></p>',
+        '<p><button type="button" id="nb-tb-download" class="md-button md-button--primary">下载报告文件</button></p>',
+        '<p id="nb-tb-files-note" role="status"></p>',
         '<ul id="nb-tb-files"></ul>',
-        '<p id="nb-tb-handoff" hidden>下载后，在报告仓库中打开 <a id="nb-tb-handoff-link" href="#">本机构的目录</a>，'
-        "上传这些文件并提交拉取请求。</p>",
+        '<p id="nb-tb-handoff" hidden>下一步：在新窗口打开报告仓库中 <a id="nb-tb-handoff-link" href="#" target="_blank" '
+        'rel="noopener">本机构的目录</a>，把刚下载的文件拖进去，按页面提示“提交”（Commit，选择新建分支并发起拉取请求）。'
+        "维护者审核通过后，报告即在本站发布。</p>",
+        # Apart from the download and asked again: one tap must not wipe an afternoon's work.
+        '<p class="nb-tb-discard"><button type="button" id="nb-tb-discard" class="md-button nb-tb-small">放弃草稿</button> '
+        "清除本浏览器中保存的全部填写内容。</p>",
         "</div>",
         '<script type="module" src="../javascripts/tianbao.js"></script>',
     ])
