@@ -1,15 +1,17 @@
-"""The CLI reads a report as the 填报 page does, although the page has no libyaml: where the CLI uses
-libyaml it reads exactly what PyYAML's pure-Python reader (the page's) reads."""
+"""The CLI reads a report as the 填报 page does, although the page has neither libyaml nor the CLI's
+Unicode: where the CLI uses libyaml it reads exactly what PyYAML's pure-Python reader (the page's)
+reads, and characters are judged by Unicode 16.0 (the page's Python) whichever Python runs."""
 
 from __future__ import annotations
 
 import random
 import sys
+import unicodedata
 
 import pytest
 
 from conftest import REPO
-from nianbao.core import located
+from nianbao.core import fields, located, unicode16
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -56,3 +58,18 @@ def test_constructs_the_readers_read_apart_are_read_as_the_pure_reader_does(line
     text = f"agency: a\nyear: 2020\ntitle: 年度报告\nt4:\n{line}\n"
     assert located.DIVERGENT.search(text) or located.parse(text, full=True).issues, "libyaml would read it"
     assert reading(text) == pure_reading(text, monkeypatch)
+
+
+def test_characters_are_judged_by_unicode_16():
+    version = tuple(map(int, unicodedata.unidata_version.split(".")))
+    assert version <= tuple(map(int, unicode16.VERSION.split("."))), \
+        f"this Python knows Unicode {unicodedata.unidata_version}: extend core/unicode16.py, as the page must know it too"
+    for start, end, category in zip(unicode16._STARTS, unicode16._ENDS, unicode16._CATEGORIES):
+        for code in range(start, end + 1):
+            native = unicodedata.category(chr(code))
+            assert native in ("Cn", category), hex(code)  # unassigned here, or assigned as 16.0 has it
+            assert fields.category(chr(code)) == category
+    # A rare character of a place name (CJK Extension H, Unicode 15.0) is a letter everywhere; a
+    # code point 16.0 leaves unassigned is still refused.
+    assert fields.region_problem("福建省/\U00031350镇") is None
+    assert "未分配" in fields.text_problem("年度\U000323B0报告", "title")
