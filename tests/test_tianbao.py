@@ -15,6 +15,7 @@ import pytest
 import yaml
 from playwright.sync_api import sync_playwright
 
+import planted
 from test_browser import CHROMIUM, FLAGS, serve
 from test_site import REPO, build, make_project
 
@@ -83,58 +84,54 @@ def folder_files(folder: Path) -> dict[str, str]:
             for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-# -- planted errors --------------------------------------------------------------------------
-
-def plant(path: Path, rng: random.Random) -> None:
-    """One editor's mistake in a report YAML: a wrong number, a word or a full-width digit in a
-    cell, a date past the deadline, a negative, a duplicated key, a broken line."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    rows = [i for i, line in enumerate(lines) if re.match(r"^  [a-z_0-9]+: +\[", line)]
-    i = rng.choice(rows)
-    kind = rng.randrange(7)
-    if kind == 0:
-        lines[i] = re.sub(r"\b(\d+)\b", lambda m: str(int(m.group(1)) + rng.randint(1, 9)), lines[i], count=1)
-    elif kind == 1:
-        lines[i] = re.sub(r"\[(\d+)", "[若干", lines[i], count=1)
-    elif kind == 2:
-        lines[i] = re.sub(r"\[(\d)", lambda m: "[" + chr(ord("０") + int(m.group(1))), lines[i], count=1)
-    elif kind == 3:
-        lines = [re.sub(r"^published: \d{4}", lambda m: f"published: {int(m.group(0)[-4:]) + 1}", line)
-                 for line in lines]
-    elif kind == 4:
-        lines[i] = re.sub(r"\[(\d+)", "[-3", lines[i], count=1)
-    elif kind == 5:
-        lines.insert(i + 1, lines[i])
-    else:
-        lines[i] = lines[i].replace("]", "", 1)
-    path.write_text("\n".join(lines), encoding="utf-8")
-
+# -- every rule the page can meet, planted (tests/planted.py) ---------------------------------
 
 def test_check_answers_exactly_as_the_cli_for_samples_and_planted_errors(engine, tmp_path, monkeypatch):
+    """For the samples and 300 generated reports of both editions, spoilt by a table of mutations
+    (every rule in scope, several ways), the page's lines are the CLI's, and each mutation made
+    the CLI report its own rule in its own file."""
     monkeypatch.setenv("NIANBAO_CACHE", "off")
     monkeypatch.setenv("NIANBAO_JOBS", "1")
     reports = tmp_path / "reports"
     shutil.copytree(REPO / "reports", reports)
     generated = tmp_path / "generated"
-    assert generate(generated, 220, seed=7, problem_share=0.3) == 220
-    rng = random.Random(30)
-    for path in sorted(generated.rglob("20*.yml")):
-        if rng.random() < 0.8:
-            plant(path, rng)
+    assert generate(generated, 300, seed=7, problem_share=0.3) == 300
+    spoilt = planted.plant_all(generated, random.Random(30))
     for folder in generated.iterdir():
         shutil.move(str(folder), reports / folder.name)
     folders = sorted(p for p in reports.iterdir() if p.is_dir())
-    rules, differ = set(), []
+    rules, differ, missed = set(), [], []
     for folder in folders:
         expected = cli_lines(tmp_path, "check", f"reports/{folder.name}", monkeypatch=monkeypatch)[:-1]  # no summary
         got = engine.evaluate("f => nianbao.check(f)", folder_files(folder))
-        differ += [(a, b) for a, b in zip(got, expected) if a != b] + ([(folder.name, "count")] if len(got) != len(expected) else [])
-        rules |= {m.group(1) for line in got for m in [re.search(r"\[([A-Z0-9-]+)\]", line)] if m}
+        if got != expected:
+            differ.append((folder.name, [line for line in got if line not in expected],
+                           [line for line in expected if line not in got]))  # both empty: the order differs
+        rules |= {m.group(1) for line in expected for m in [re.search(r"(?:error|warning|info)\[([A-Z0-9-]+)\]", line)] if m}
+        for mutation, file, _ in spoilt.get(folder.name, []):
+            if not any(line.startswith(f"reports/{folder.name}/{file}:") and f"[{mutation.rule}]" in line
+                       for line in expected):
+                missed.append((folder.name, file, mutation.rule, mutation.name))
     assert differ == []
-    assert len(folders) >= 45
-    # The planted mistakes reach the rules they are for (and the syntax errors the same message).
-    for rule in ("T3-BAL", "TX-NUM", "DEADLINE", "FMT-YAML", "BLANK", "XY-CARRY"):
-        assert rule in rules, sorted(rules)
+    assert missed == []  # a mutation that stopped making its rule fails here, not silently
+    assert rules == planted.IN_SCOPE, (sorted(planted.IN_SCOPE - rules), sorted(rules - planted.IN_SCOPE))
+    made = [(mutation, year) for found in spoilt.values() for mutation, _, year in found]
+    assert {m.name for m, _ in made} == {m.name for m in planted.MUTATIONS + planted.FOLDER_MUTATIONS}
+    years = [year for _, year in made if year]
+    assert len(years) >= 200 and min(years) < 2021 <= max(years)  # reports spoilt, of both editions
+
+
+def test_the_planted_rules_are_every_rule_the_package_has():
+    """A new rule must be put in or out of the page's scope (tests/planted.py), with its mutations if in."""
+    from nianbao.core.check import RULES
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "hooks" / "nianbao").rglob("*.py"))
+    found = set(RULES) | set(re.findall(r'"((?:FMT|MD|PR|INBOX|ACK)-[A-Z0-9-]+)"', source))
+    found |= set(re.findall(r"^### ([A-Z0-9-]+)", (REPO / "docs" / "rules.md").read_text(encoding="utf-8"), re.M))
+    assert found == planted.IN_SCOPE | planted.OUT_OF_SCOPE
+    mutations = planted.MUTATIONS + planted.FOLDER_MUTATIONS
+    assert {m.rule for m in mutations} == planted.IN_SCOPE
+    assert len({m.name for m in mutations}) == len(mutations)  # the planting test counts them by name
 
 
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.txt")))

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from . import unicode16
+
 # Characters that would be markup in HTML or Markdown, or break out of an attribute, and what to
 # type instead.
 MARKUP = {"<": "书名号请用《》", ">": "书名号请用《》", '"': "引号请用中文引号“”", "`": "引号请用中文引号“”"}
@@ -29,19 +31,36 @@ REGION_MARKS = frozenset("·・‧（）()")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
+def category(ch: str) -> str:
+    """The character's Unicode general category, as Unicode 16.0 has it whichever Python asks
+    (unicode16.py: Python 3.11 and the 填报 page's 3.14 know different Unicode versions)."""
+    found = unicodedata.category(ch)
+    if found == "Cn":  # unassigned in this Python's Unicode; perhaps assigned since
+        found = unicode16.category(ord(ch)) or found
+    return found
+
+
+NOT_PRINTABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
+def printable(ch: str) -> bool:
+    """str.isprintable() of one character, by the categories above."""
+    return ch == " " or category(ch) not in NOT_PRINTABLE
+
+
 def char_problem(ch: str) -> str | None:
     """Why one character may not appear in a metadata value, or None."""
     if ch in MARKUP:
         return f"标记字符“{ch}”（{MARKUP[ch]}）"
-    category = unicodedata.category(ch)
+    kind = category(ch)
     code = f"U+{ord(ch):04X}"
-    if category == "Cc":
+    if kind == "Cc":
         return f"控制字符 {code}"
-    if category == "Cf":  # bidi overrides and isolates, zero-width characters, soft hyphen, BOM
+    if kind == "Cf":  # bidi overrides and isolates, zero-width characters, soft hyphen, BOM
         return f"不可见的格式字符 {code}（如从右到左控制符、零宽字符）"
-    if category in ("Zl", "Zp"):
+    if kind in ("Zl", "Zp"):
         return f"换行类字符 {code}"
-    if category in ("Co", "Cs", "Cn"):
+    if kind in ("Co", "Cs", "Cn"):
         return f"私用区或未分配的字符 {code}"
     return None
 
@@ -108,8 +127,8 @@ def region_problem(region: str) -> str | None:
             return f"第 {number} 级为空（两个“/”之间或首尾不能空）"
         if segment != segment.strip():
             return f"{where}首尾有空格"
-        if set(segment) <= {"."} or segment.isdigit():  # digits would take a year page's address
-            return f"{where}不是地区名称"
+        if set(segment) <= {"."} or segment.isdigit() or all(category(ch) == "Nd" for ch in segment):
+            return f"{where}不是地区名称"  # digits would take a year page's address
         bad = next((ch for ch in segment if ch in REGION_FORBIDDEN), None)
         if bad is not None:
             return f"{where}含有字符“{bad}”（地区名称会成为网址的一部分）"
@@ -124,7 +143,8 @@ def region_problem(region: str) -> str | None:
 
 
 def region_char(ch: str) -> bool:
-    return unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) in ("Nd", "Nl") or ch in REGION_MARKS
+    found = category(ch)
+    return found[0] == "L" or found in ("Nd", "Nl") or ch in REGION_MARKS
 
 
 def date_problem(text: str) -> str | None:

@@ -18,40 +18,69 @@ import yaml
 from . import fastpath
 
 try:
-    from yaml import CBaseLoader as _BaseLoader
-except ImportError:  # pragma: no cover - libyaml is shipped in PyYAML's wheels
-    from yaml import BaseLoader as _BaseLoader
+    from yaml import CBaseLoader as _CBaseLoader
+except ImportError:  # PyYAML without libyaml: the 填报 page's Pyodide
+    _CBaseLoader = None
 
 _DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
                  yaml.MappingNode: "tag:yaml.org,2002:map"}
 
 
-class _Loader(_BaseLoader):
-    """libyaml composes the nodes; tags of untagged nodes are the three defaults (no implicit
-    resolution, no path resolvers), so skip the general resolver it would call for every node."""
+class _PureLoader(yaml.BaseLoader):
+    """PyYAML's own Python reader: the reference (see DIVERGENT). Tags of untagged nodes are the
+    three defaults (no implicit resolution, no path resolvers), so skip the general resolver."""
 
     def resolve(self, kind, value, implicit):
         return _DEFAULT_TAGS[kind]
 
+
+if _CBaseLoader is not None:
+    class _Loader(_CBaseLoader):
+        """libyaml composes the nodes, several times faster, where it reads as the reference does."""
+
+        resolve = _PureLoader.resolve
+else:  # pragma: no cover - libyaml is shipped in PyYAML's wheels
+    _Loader = _PureLoader
+
+# libyaml and PyYAML's pure-Python reader (the only one the 填报 page has, in Pyodide) do not read
+# every text alike. Their errors are worded and placed differently (a control character: libyaml
+# counts bytes, not characters), and on a few constructs one accepts what the other refuses or
+# places a value a column apart: tabs, a BOM inside the text, "?", "!" tags, block scalar
+# headers, anchors, a ":" inside a flow list. So that `nianbao check` and the page print the same
+# lines, the pure reader's reading is the answer: libyaml reads only a text without any of these,
+# and a text libyaml refuses is read again by the pure reader, whose error (or value) stands.
+# (A "%" of a percent-escaped link stays with libyaml: the two read it alike.) tests/test_readers.py
+# compares the two readers on mutated reports.
+DIVERGENT = re.compile(r"[\t\ufeff\x85\u2028\u2029?!|>&*]|\[[^\]\n]*:")
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of `text` as PyYAML's pure-Python reader composes it (libyaml where the two agree)."""
+    if _Loader is not _PureLoader and not DIVERGENT.search(text):
+        try:
+            return yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError:
+            pass  # the pure reader's own error, worded and placed as on the page
+    return yaml.compose(text, Loader=_PureLoader)
+
+
 MAX_BYTES = 1_000_000
-LINE_BREAK = re.compile("\r\n|\r|\n")  # YAML's line breaks, as libyaml counts lines
+LINE_BREAK = re.compile("\r\n|\r|\n")  # YAML's line breaks, as its readers count lines
 MAX_DEPTH = 12
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + t for t in ("str", "seq", "map")}  # BaseLoader gives every plain value the str tag
 
-# libyaml's English messages, for the most common mistakes editors make.
+# The pure reader's English messages (the ones reported: compose), for the most common mistakes editors make.
 _SYNTAX_HINTS = [
     ("could not find expected ':'", "缺少冒号“:”，或者上一行的引号、括号没有闭合"),
     ("mapping values are not allowed here", "此处不能出现冒号“:”（值中含冒号时请加引号）"),
-    ("did not find expected ',' or ']'", "方括号列表中缺少逗号“,”或右括号“]”"),
-    ("did not find expected ',' or '}'", "花括号中缺少逗号“,”或右括号“}”"),
-    ("found character that cannot start any token", "出现了不能开始任何内容的字符（例如制表符 Tab）"),
-    ("did not find expected key", "缩进不一致，或缺少键"),
+    ("expected ',' or ']'", "方括号列表中缺少逗号“,”或右括号“]”"),
+    ("expected ',' or '}'", "花括号中缺少逗号“,”或右括号“}”"),
+    ("that cannot start any token", "出现了不能开始任何内容的字符（例如制表符 Tab）"),
     ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合）"),
     ("found undefined alias", "使用了未定义的别名"),
-    ("expected <block end>, but found", "缩进不一致"),
-    ("found a tab character", "缩进中出现了制表符 Tab，请改用空格"),
+    ("expected <block end>, but found", "缩进不一致，或缺少键"),
 ]
 
 
@@ -102,7 +131,7 @@ def parse(text: str, full: bool = False) -> Parsed:
         return parsed
     try:
         # BaseLoader resolves no implicit tags in Python: plain scalars are typed below, faster.
-        node = yaml.compose(text, Loader=_Loader)
+        node = compose(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = in_text(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -125,20 +154,24 @@ def parse(text: str, full: bool = False) -> Parsed:
     return parsed
 
 
-# libyaml composes nested collections by recursion in C: tens of thousands of "[" crash the
-# process. Nesting needs one of these characters a level (an indented block mapping needs the
-# indentation instead, quadratic in its depth, which the file size bounds far below any danger).
+# Both readers compose nested collections by recursion: libyaml in C, where tens of thousands of
+# "[" crash the process; the pure reader in Python, about three frames a level against Python's
+# limit of 1,000 (a few hundred levels raise RecursionError, on the page as in the CLI). Nesting
+# needs one of these characters a level (an indented block mapping needs the indentation instead,
+# quadratic in its depth, which the file size bounds far below any danger), so a text with fewer
+# than NESTING_SCAN of them composes safely; any other is first read as events, without recursion.
 NESTING = "[{-?"
-NESTING_SCAN = 2_000  # below this many of them a file cannot nest dangerously; a report has ~50
+NESTING_SCAN = 200  # a report has ~50
 
 
 def too_deep(text: str) -> tuple[int, int] | None:
-    """line:col where the collections nest deeper than MAX_DEPTH, read as events (no recursion)."""
+    """line:col where the collections nest deeper than MAX_DEPTH, read as events (no recursion) by
+    the pure reader, the reference (DIVERGENT)."""
     if sum(text.count(ch) for ch in NESTING) < NESTING_SCAN:
         return None
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_BaseLoader):
+        for event in yaml.parse(text, Loader=_PureLoader):
             kind = type(event)
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 depth += 1
@@ -151,17 +184,9 @@ def too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
-# PyYAML's pure-Python parser (the one Pyodide runs, on the 填报 page) words some problems otherwise
-# than libyaml: said as libyaml says them, the page prints the CLI's very line.
-_PURE_WORDING = [("expected ',' or ']', but got", "did not find expected ',' or ']'"),
-                 ("expected ',' or '}', but got", "did not find expected ',' or '}'")]
-
-
 def syntax_message(err: yaml.MarkedYAMLError) -> str:
+    """The pure reader's error (compose), with a hint in Chinese for the common ones."""
     problem = err.problem or str(err)
-    for pure, libyaml in _PURE_WORDING:
-        if problem.startswith(pure):
-            problem = libyaml
     for english, chinese in _SYNTAX_HINTS:
         if english in problem or (err.context and english in err.context):
             return f"YAML 语法错误：{chinese}（{problem}）"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .fields import cell_text_problem
+from .fields import cell_text_problem, printable
 
 MAX_DIGITS = 15  # a count of a billion has 10; money with its cents 11
 # Report years: the regulations took effect in 2008; a year past 2099 is a typing mistake (and
@@ -45,7 +45,7 @@ def row_problems(values: list, cells: list, labels: list[str] | None):
             continue
         why = number_problem(cell.text) or (cell_text_problem(cell.text) if isinstance(cell.value, str) else None)
         if why is not None:
-            shown = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in cell.text[:20])
+            shown = "".join(ch if printable(ch) else f"\\u{ord(ch):04x}" for ch in cell.text[:20])
             shown += "…" if len(cell.text) > 20 else ""  # a control character is named, never echoed
             yield cell, f"{f'“{labels[i]}”' if labels else ''}单元格“{shown}”{why}"
 
