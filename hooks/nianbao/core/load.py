@@ -26,7 +26,7 @@ YEAR_FILE = re.compile(r"\A(\d{4})\.(yml|md)\Z")
 RESERVED_SLUGS = frozenset({"agencies", "years", "assets", "search", "stylesheets", "javascripts",
                             "rules", "about", "data", "downloads", "404", "regions", "compare", "quality",
                             "guide", "pagefind", "schemas", "sitemap", "tianbao", "inbox", "reports", "files",
-                            "index", "nianbao"})
+                            "index", "nianbao", "images"})
 RESERVED_PREFIXES = ("pagefind-", "search-", "nianbao-")
 
 
