@@ -57,7 +57,7 @@ def main() -> None:
                 section.locator(f"input[data-cell='{cell}']").fill(value)
             section.locator("td[data-cell='t3.new_received.0'] .nb-tb-flag").first.wait_for(timeout=20000)
             page.locator("#nb-tb-problems button[data-rule=T3-BAL]").first.wait_for(timeout=20000)
-            page.evaluate("document.querySelectorAll('.md-top').forEach(e => { e.hidden = true; })")  # not the page's
+            page.evaluate("document.querySelectorAll('.md-top').forEach(e => e.remove())")  # the theme's, not the form's
             # The top of table 三: the flagged cell and its note.
             table = page.locator("#gov-2019-table-t3")
             table.scroll_into_view_if_needed()

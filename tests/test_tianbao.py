@@ -252,6 +252,21 @@ def test_pasted_seed_text_downloads_what_fmt_writes(sized_page, server, tmp_path
     assert files["reports/luoyuan-songshan/2019.md"] == (SEED / "2019.md").read_text(encoding="utf-8")
 
 
+def test_the_year_is_read_from_the_pasted_text_when_not_typed(page, server):
+    page.goto(server + "tianbao/")
+    page.fill("[name=agency]", "pingtan")
+    page.fill("[name=name]", NAMES["pingtan"])
+    page.fill("[name=region]", "福建省/平潭综合实验区")
+    page.evaluate("nianbao.ready")
+    page.locator(".nb-tb-paste summary").click()
+    page.fill("#nb-tb-fulltext", (SAMPLES / "pingtan-2021.txt").read_text(encoding="utf-8"))
+    page.click("#nb-tb-import")
+    page.locator("#nb-tb-import-result", has_text="已按原文填入").wait_for(timeout=20000)
+    assert page.input_value("[name=year]") == "2021"
+    assert page.locator("section[data-edition=gov-2021]").is_visible()
+    assert page.input_value("section[data-edition=gov-2021] input[data-cell='t3.new_received.0']") != ""
+
+
 def test_a_new_agency_must_be_named_before_pasting(page, server):
     page.goto(server + "tianbao/")
     page.fill("[name=agency]", "xin-zhen")

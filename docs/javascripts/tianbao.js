@@ -260,10 +260,13 @@ document.getElementById("nb-tb-discard").addEventListener("click", () => {
 document.getElementById("nb-tb-import").addEventListener("click", async () => {
   const out = document.getElementById("nb-tb-import-result");
   const s = state();
-  if (!s.agency || !s.year) { out.textContent = "请先填写机构代码和年度。"; return; }
+  if (!s.agency) { out.textContent = "请先填写机构代码。"; return; }
   try {
     s.context = await start.context(s); // an agency the site has: found by its agency.yml
     const files = await call("form_import", document.getElementById("nb-tb-fulltext").value, s);
+    // The year, when not typed, is the one the importer read from the text (its file's name).
+    const year = Object.keys(files).map((path) => path.match(/\/([0-9]{4})\.yml$/)).find(Boolean);
+    if (year && !field("year").value) field("year").value = year[1];
     showEdition();
     await fillFromFiles(files);
     out.textContent = "已按原文填入，请逐格核对。";

@@ -52,10 +52,20 @@ def import_text(text: str, agency: str, year: int, name: str | None = None, regi
 def form_import(text: str, state: dict) -> dict[str, str]:
     """粘贴全文 on the form: `nianbao import` of the text into the repository as far as the site
     knows it, so an agency the site has is found by its agency.yml and needs no name or region."""
-    existing = {path: yaml for path, yaml in context_files(state).items() if path.endswith("/agency.yml")}
+    from .importer.identity import printed
+    from .importer.source import from_text
+
+    year = int(state.get("year") or 0)
+    if not year:  # as the inbox does: the year from the title, else from the statistics period
+        said = printed(from_text(text))
+        year = said.title_year or said.period_year or 0
+        if not year:
+            raise BadFiles("原文中没有找到年度（标题或统计期限）：请先在上面填写年度")
+    existing = {path: yaml for path, yaml in context_files(dict(state, year=year)).items()
+                if path.endswith("/agency.yml")}
     if not existing and not (state.get("name") and state.get("region")):
         raise BadFiles("本站没有这个机构：新机构请先在上面填写机构全称和所属地区")
-    return import_text(text, state["agency"], int(state["year"]), state.get("name") or None,
+    return import_text(text, state["agency"], year, state.get("name") or None,
                        state.get("region") or None, existing=existing)
 
 

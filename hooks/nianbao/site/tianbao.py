@@ -31,7 +31,8 @@ def tianbao_page(site: SiteInfo | None = None) -> Page:
     blocks = Blocks()
     token = blocks.add(functools.partial(form_html, site.repo))
     text = "\n".join([
-        "---", "title: 填写、检查和提交报告", "---", "",
+        # The form's tables need the page's whole width: no navigation or contents column beside them.
+        "---", "title: 填写、检查和提交报告", "hide:", "  - navigation", "  - toc", "---", "",
         "# 填写、检查和提交报告", "",
         "在浏览器中按原文填写本机构的年度报告：统计表逐格填写或从 Word、Excel 粘贴，也可以粘贴报告全文自动识别。"
         "填写时按与报告仓库的检查（`nianbao check`）相同的规则逐项核验，问题显示在相应单元格旁。填好后下载文件，"
