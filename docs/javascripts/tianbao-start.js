@@ -112,7 +112,8 @@ export function startingPoints(form) {
     form.load({ headers: data.headers_as_printed || {},
       acknowledged: Object.entries(data.acknowledged || {}).map(([rule, reason]) => ({ rule, reason })) });
     form.setCorrecting(year);
-    form.say(`已打开 ${year} 年度已发布的报告：改正有误的单元格后下载。正文未载入；正文留空时只下载 ${year}.yml，仓库中的正文不变。`);
+    form.say(`已打开 ${year} 年度已发布的报告：改正有误的单元格后下载。正文未载入；正文留空时只下载 ${year}.yml，仓库中的正文不变。` +
+      "正文中的数字与统计表是否相符（TX-NUM）此处无法核对，提交后由仓库的检查核对。");
     form.changed();
   });
 
