@@ -183,6 +183,14 @@ def seed_sections() -> list[tuple[str, str]]:
     return [(heading, text.strip("\n")) for heading, text in found]
 
 
+def paste_full_text(page, sample: str) -> None:
+    """A sample's text pasted into 粘贴全文 and 识别并填入 pressed, once the engine is ready."""
+    page.evaluate("nianbao.ready")
+    page.locator(".nb-tb-paste summary").click()
+    page.fill("#nb-tb-fulltext", (SAMPLES / sample).read_text(encoding="utf-8"))
+    page.click("#nb-tb-import")
+
+
 def fill_seed(page, server) -> dict:
     """The seed report typed into the form as an editor would: cell by cell, and its narrative
     section by section under the edition's headings."""
@@ -234,10 +242,7 @@ def test_pasted_seed_text_downloads_what_fmt_writes(sized_page, server, tmp_path
     page.goto(server + "tianbao/?agency=luoyuan-songshan")
     page.locator("#nb-tb-agency-note", has_text="本站已有该机构").wait_for(timeout=10000)
     page.fill("[name=year]", "2019")
-    page.evaluate("nianbao.ready")
-    page.locator(".nb-tb-paste summary").click()
-    page.fill("#nb-tb-fulltext", (SAMPLES / "luoyuan-songshan-2019.txt").read_text(encoding="utf-8"))
-    page.click("#nb-tb-import")
+    paste_full_text(page, "luoyuan-songshan-2019.txt")
     page.locator("#nb-tb-import-result", has_text="已按原文填入").wait_for(timeout=20000)
     with page.expect_download() as first:
         page.click("#nb-tb-download")
@@ -257,10 +262,7 @@ def test_the_year_is_read_from_the_pasted_text_when_not_typed(page, server):
     page.fill("[name=agency]", "pingtan")
     page.fill("[name=name]", NAMES["pingtan"])
     page.fill("[name=region]", "福建省/平潭综合实验区")
-    page.evaluate("nianbao.ready")
-    page.locator(".nb-tb-paste summary").click()
-    page.fill("#nb-tb-fulltext", (SAMPLES / "pingtan-2021.txt").read_text(encoding="utf-8"))
-    page.click("#nb-tb-import")
+    paste_full_text(page, "pingtan-2021.txt")
     page.locator("#nb-tb-import-result", has_text="已按原文填入").wait_for(timeout=20000)
     assert page.input_value("[name=year]") == "2021"
     assert page.locator("section[data-edition=gov-2021]").is_visible()
@@ -271,10 +273,7 @@ def test_a_new_agency_must_be_named_before_pasting(page, server):
     page.goto(server + "tianbao/")
     page.fill("[name=agency]", "xin-zhen")
     page.fill("[name=year]", "2019")
-    page.evaluate("nianbao.ready")
-    page.locator(".nb-tb-paste summary").click()
-    page.fill("#nb-tb-fulltext", (SAMPLES / "luoyuan-songshan-2019.txt").read_text(encoding="utf-8"))
-    page.click("#nb-tb-import")
+    paste_full_text(page, "luoyuan-songshan-2019.txt")
     page.locator("#nb-tb-import-result", has_text="新机构请先在上面填写机构全称和所属地区").wait_for(timeout=20000)
 
 
@@ -342,10 +341,7 @@ def test_pasted_full_text_fills_the_form_and_keeps_uncertain_cells_uncertain(pag
     page.fill("[name=year]", "2021")
     page.fill("[name=name]", NAMES["pingtan"])
     page.fill("[name=region]", "福建省/平潭综合实验区")
-    page.evaluate("nianbao.ready")
-    page.locator(".nb-tb-paste summary").click()
-    page.fill("#nb-tb-fulltext", (SAMPLES / "pingtan-2021.txt").read_text(encoding="utf-8"))
-    page.click("#nb-tb-import")
+    paste_full_text(page, "pingtan-2021.txt")
     expect_text = page.locator("#nb-tb-import-result")
     expect_text.filter(has_text="已按原文填入").wait_for(timeout=20000)
     cell = page.locator("section[data-edition=gov-2021] input[data-cell='t2.normative_documents.0']")
