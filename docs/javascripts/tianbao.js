@@ -182,7 +182,6 @@ function applyState(filled) {
 }
 
 let timer = null;
-let latestFiles = null;
 
 function changed() {
   // A correction is of one published year: another year or agency is a report of its own.
@@ -217,7 +216,6 @@ async function runCheck() {
     s.context = await start.context(s);
     const answer = await call("form_check", s);
     if (mine !== checks) return;
-    latestFiles = answer.files;
     showProblems(answer.loaded ? answer.problems : [...answer.problems, ...pageArithmetic(s)]);
     if (refused && ready) say(ready); // the refusal is fixed: the status line says so
     refused = false;
@@ -235,7 +233,6 @@ document.getElementById("nb-tb-download").addEventListener("click", async () => 
   try {
     const files = await window.nianbao.formFiles(s);
     if (correcting === s.year && !s.narrative.trim()) delete files[`reports/${s.agency}/${s.year}.md`];
-    latestFiles = files;
     const errors = document.querySelectorAll("#nb-tb-problems li.nb-level-error:not(.nb-tb-acked)").length;
     offerFiles({ files, agency: s.agency, repo: config.repo, errors });
   } catch (err) {
